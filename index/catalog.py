@@ -1,0 +1,342 @@
+"""The SQLite catalog: articles, their committed chunks, and the lexical (FTS5) index.
+
+The catalog is the source of truth for what the index holds. Chroma keeps the vectors, but a
+vector whose chunk is not committed here is invisible, so a crash mid-article never shows half
+an article; leftovers are swept by `Catalog.garbage` on the next write.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.models import Article, Chunk
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY, title TEXT NOT NULL, text TEXT NOT NULL, content_hash TEXT NOT NULL,
+    outlet TEXT, url TEXT, author TEXT, published_at TEXT, published_int INTEGER, source TEXT,
+    extra TEXT NOT NULL DEFAULT '{}', ingested_at TEXT NOT NULL, chunk_count INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_outlet ON articles(outlet);
+CREATE INDEX IF NOT EXISTS articles_date ON articles(published_int);
+CREATE TABLE IF NOT EXISTS chunks (
+    rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, article_id TEXT NOT NULL,
+    idx INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_article ON chunks(article_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
+    title, body, tokenize = 'porter unicode61 remove_diacritics 2'
+);
+CREATE TABLE IF NOT EXISTS garbage (chunk_id TEXT PRIMARY KEY);
+"""
+
+_ARTICLE_COLUMNS = (
+    "id, title, text, content_hash, outlet, url, author, published_at, source, extra, "
+    "ingested_at, chunk_count"
+)
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """An article as the catalog holds it, with its ingest time and chunk count."""
+
+    article: Article
+    ingested_at: str
+    chunk_count: int
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which articles a search may return."""
+
+    outlets: tuple[str, ...] = ()
+    article_ids: tuple[str, ...] = ()
+    since: int | None = None
+    until: int | None = None
+
+    def sql(self, alias: str = "a") -> tuple[str, list[object]]:
+        """A WHERE fragment (starting with AND) and its parameters."""
+        parts: list[str] = []
+        params: list[object] = []
+        if self.outlets:
+            parts.append(f"lower({alias}.outlet) IN ({','.join('?' * len(self.outlets))})")
+            params += [o.lower() for o in self.outlets]
+        if self.article_ids:
+            parts.append(f"{alias}.id IN ({','.join('?' * len(self.article_ids))})")
+            params += list(self.article_ids)
+        if self.since is not None:
+            parts.append(f"{alias}.published_int >= ?")
+            params.append(self.since)
+        if self.until is not None:
+            parts.append(f"{alias}.published_int <= ?")
+            params.append(self.until)
+        return "".join(f" AND {p}" for p in parts), params
+
+
+@dataclass(frozen=True)
+class ChunkHit:
+    """A committed chunk with its article, as search results need it."""
+
+    chunk_id: str
+    article_id: str
+    index: int
+    start: int
+    end: int
+    text: str
+    score: float = 0.0
+
+
+class Catalog:
+    """Articles, chunks and the FTS5 index in one SQLite file."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        """Close the database."""
+        self.db.close()
+
+    # --- metadata -------------------------------------------------------------------------
+    def get_meta(self) -> dict[str, str]:
+        """Everything recorded about how the index was built."""
+        return dict(self.db.execute("SELECT key, value FROM meta").fetchall())
+
+    def set_meta(self, values: dict[str, str]) -> None:
+        """Record how the index is built."""
+        with self.transaction():
+            self.db.executemany("REPLACE INTO meta VALUES (?, ?)", list(values.items()))
+
+    def transaction(self) -> _Transaction:
+        """A write transaction: all of it commits, or none of it."""
+        return _Transaction(self.db)
+
+    # --- articles -------------------------------------------------------------------------
+    def content_hashes(self, ids: Sequence[str]) -> dict[str, str]:
+        """The stored content hash of each known id."""
+        found: dict[str, str] = {}
+        for batch in _batches(list(ids), 500):
+            marks = ",".join("?" * len(batch))
+            sql = f"SELECT id, content_hash FROM articles WHERE id IN ({marks})"
+            found.update(self.db.execute(sql, batch).fetchall())
+        return found
+
+    def chunk_ids_of(self, article_id: str) -> list[str]:
+        """The committed chunk ids of an article."""
+        rows = self.db.execute("SELECT id FROM chunks WHERE article_id = ?", (article_id,))
+        return [r[0] for r in rows]
+
+    def replace_article(self, article: Article, chunks: Sequence[Chunk], ingested_at: str) -> None:
+        """Swap in an article and its chunks; old chunk ids go to the garbage list. Call inside a
+        transaction."""
+        old = self.chunk_ids_of(article.id)
+        self._delete_rows(article.id)
+        self.db.executemany("INSERT OR IGNORE INTO garbage VALUES (?)", [(c,) for c in old])
+        self.db.execute(
+            f"INSERT INTO articles ({_ARTICLE_COLUMNS}, published_int) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                article.id,
+                article.title,
+                article.text,
+                article.content_hash,
+                article.outlet,
+                article.url,
+                article.author,
+                article.published_at,
+                article.source,
+                json.dumps(article.extra),
+                ingested_at,
+                len(chunks),
+                article.published_int,
+            ),
+        )
+        for chunk in chunks:
+            cur = self.db.execute(
+                'INSERT INTO chunks (id, article_id, idx, start, "end") VALUES (?,?,?,?,?)',
+                (chunk.id, chunk.article_id, chunk.index, chunk.start, chunk.end),
+            )
+            self.db.execute(
+                "INSERT INTO chunks_fts (rowid, title, body) VALUES (?,?,?)",
+                (cur.lastrowid, article.title, chunk.text),
+            )
+        new_ids = [c.id for c in chunks]
+        for batch in _batches(new_ids, 500):
+            self.db.execute(
+                f"DELETE FROM garbage WHERE chunk_id IN ({','.join('?' * len(batch))})", batch
+            )
+
+    def delete_article(self, article_id: str) -> bool:
+        """Remove an article; its chunk ids go to the garbage list. Call inside a transaction."""
+        old = self.chunk_ids_of(article_id)
+        self.db.executemany("INSERT OR IGNORE INTO garbage VALUES (?)", [(c,) for c in old])
+        return self._delete_rows(article_id)
+
+    def _delete_rows(self, article_id: str) -> bool:
+        rowids = [
+            r[0]
+            for r in self.db.execute("SELECT rowid FROM chunks WHERE article_id = ?", (article_id,))
+        ]
+        self.db.executemany("DELETE FROM chunks_fts WHERE rowid = ?", [(r,) for r in rowids])
+        self.db.execute("DELETE FROM chunks WHERE article_id = ?", (article_id,))
+        return self.db.execute("DELETE FROM articles WHERE id = ?", (article_id,)).rowcount > 0
+
+    def garbage(self) -> list[str]:
+        """Chunk ids whose vectors may still sit in the vector store."""
+        return [r[0] for r in self.db.execute("SELECT chunk_id FROM garbage")]
+
+    def clear_garbage(self, chunk_ids: Iterable[str]) -> None:
+        """Forget garbage that the vector store no longer holds."""
+        with self.transaction():
+            self.db.executemany("DELETE FROM garbage WHERE chunk_id = ?", [(c,) for c in chunk_ids])
+
+    def get(self, article_id: str) -> StoredArticle | None:
+        """One stored article, or None."""
+        row = self.db.execute(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        return _stored(row) if row else None
+
+    def find_ids(self, prefix: str) -> list[str]:
+        """Ids that start with `prefix` (so users can type a short id)."""
+        rows = self.db.execute("SELECT id FROM articles WHERE id LIKE ? || '%'", (prefix,))
+        return [r[0] for r in rows]
+
+    def list_articles(self, filters: Filters | None = None) -> list[dict[str, object]]:
+        """Id, title, outlet, url, date and chunk count of each article, newest first."""
+        where, params = (filters or Filters()).sql()
+        rows = self.db.execute(
+            "SELECT id, title, outlet, url, published_at, chunk_count FROM articles a "
+            f"WHERE 1=1{where} ORDER BY published_int DESC, title",
+            params,
+        )
+        keys = ("id", "title", "outlet", "url", "published_at", "chunks")
+        return [dict(zip(keys, row, strict=True)) for row in rows]
+
+    def counts(self) -> tuple[int, int]:
+        """(articles, chunks) held."""
+        articles = self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
+        chunks = self.db.execute("SELECT coalesce(sum(chunk_count), 0) FROM articles").fetchone()[0]
+        return articles, chunks
+
+    def iter_articles(self) -> Iterable[Article]:
+        """Every stored article (for re-embedding)."""
+        for row in self.db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles ORDER BY id"):
+            yield _stored(row).article
+
+    # --- search support -------------------------------------------------------------------
+    def lexical_search(self, query: str, limit: int, filters: Filters) -> list[ChunkHit]:
+        """BM25 over committed chunks (title counts double), filtered like dense search."""
+        match = fts_query(query)
+        if not match:
+            return []
+        where, params = filters.sql()
+        rows = self.db.execute(
+            'SELECT c.id, c.article_id, c.idx, c.start, c."end", f.body, '
+            "bm25(chunks_fts, 2.0, 1.0) AS rank FROM chunks_fts f "
+            "JOIN chunks c ON c.rowid = f.rowid JOIN articles a ON a.id = c.article_id "
+            f"WHERE chunks_fts MATCH ?{where} ORDER BY rank LIMIT ?",
+            [match, *params, limit],
+        )
+        return [ChunkHit(*row[:6], score=-row[6]) for row in rows]
+
+    def committed_chunks(self, chunk_ids: Sequence[str], filters: Filters) -> dict[str, ChunkHit]:
+        """The committed chunks among `chunk_ids` that pass the filters."""
+        if not chunk_ids:
+            return {}
+        where, params = filters.sql()
+        rows = self.db.execute(
+            'SELECT c.id, c.article_id, c.idx, c.start, c."end", f.body FROM chunks c '
+            "JOIN chunks_fts f ON f.rowid = c.rowid JOIN articles a ON a.id = c.article_id "
+            f"WHERE c.id IN ({','.join('?' * len(chunk_ids))}){where}",
+            [*chunk_ids, *params],
+        )
+        return {row[0]: ChunkHit(*row) for row in rows}
+
+    def articles_by_id(self, ids: Iterable[str]) -> dict[str, Article]:
+        """Stored articles by id."""
+        ids = list(set(ids))
+        if not ids:
+            return {}
+        rows = self.db.execute(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id IN ({','.join('?' * len(ids))})",
+            ids,
+        )
+        return {row[0]: _stored(row).article for row in rows}
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.db.execute("BEGIN IMMEDIATE")
+        return self.db
+
+    def __exit__(self, exc_type: object, *_: object) -> None:
+        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+def fts_query(text: str) -> str:
+    """An FTS5 OR-query of the words in `text`, quoted so user text is never FTS syntax."""
+    words = re.findall(r"\w+", text.lower())
+    terms = [w for w in dict.fromkeys(words) if w not in _STOPWORDS and (len(w) > 1 or w.isdigit())]
+    return " OR ".join(f'"{w}"' for w in terms)
+
+
+def _stored(row: Sequence[object]) -> StoredArticle:
+    (
+        id_,
+        title,
+        text,
+        chash,
+        outlet,
+        url,
+        author,
+        published_at,
+        source,
+        extra,
+        ingested_at,
+        chunk_count,
+    ) = row
+    article = Article(
+        id=id_,
+        title=title,
+        text=text,
+        content_hash=chash,
+        outlet=outlet,
+        url=url,
+        author=author,
+        published_at=published_at,
+        source=source,
+        extra=json.loads(extra or "{}"),
+    )
+    return StoredArticle(article=article, ingested_at=ingested_at, chunk_count=chunk_count)
+
+
+def _batches(items: list[str], size: int) -> Iterable[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+_STOPWORDS = frozenset(
+    (
+        "a an the and or but if of at by for with about against between into through during "
+        "before after above below to from up down in out on off over under again further then "
+        "once here there when where why how all any both each few more most other some such no "
+        "nor not only own same so than too very can will just should now is are was were be "
+        "been being have has had having do does did doing i me my we our you your he him his "
+        "she her it its they them their what which who whom this that these those am would "
+        "could also say said says tell told "
+    ).split()
+)

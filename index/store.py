@@ -1,0 +1,104 @@
+"""The Chroma vector store: embedded on disk by default, or a `chroma run` server."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from index.models import Article, Chunk
+
+MAX_BATCH = 5000
+
+
+class IndexMismatchError(RuntimeError):
+    """The index was built with another embedding model or chunker."""
+
+
+def chroma_client(data_dir: Path, host: str | None = None, port: int = 8000) -> Any:
+    """A Chroma client with telemetry off: HTTP when `host` is set, else persistent on disk."""
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    import chromadb
+    from chromadb.config import Settings
+
+    settings = Settings(anonymized_telemetry=False)
+    if host:
+        return chromadb.HttpClient(host=host, port=port, settings=settings)
+    return chromadb.PersistentClient(path=str(data_dir / "chroma"), settings=settings)
+
+
+class VectorStore:
+    """One Chroma collection of chunk vectors, documents and metadata."""
+
+    def __init__(self, client: Any, name: str) -> None:
+        self.client = client
+        self.name = name
+        self.collection = client.get_or_create_collection(
+            name=name,
+            configuration={"hnsw": {"space": "cosine", "ef_search": 100}},
+            embedding_function=None,
+        )
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        """What the collection records about how it was built."""
+        return dict(self.collection.metadata or {})
+
+    def record_meta(self, values: dict[str, Any]) -> None:
+        """Store build facts (model, dimension, chunker) on the collection."""
+        self.collection.modify(metadata={**self.meta, **values})
+
+    def upsert(
+        self, article: Article, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]
+    ) -> None:
+        """Write the vectors of one article's chunks."""
+        metadatas = [_metadata(article, c) for c in chunks]
+        for i in range(0, len(chunks), MAX_BATCH):
+            self.collection.upsert(
+                ids=[c.id for c in chunks[i : i + MAX_BATCH]],
+                embeddings=[list(v) for v in vectors[i : i + MAX_BATCH]],
+                documents=[c.text for c in chunks[i : i + MAX_BATCH]],
+                metadatas=metadatas[i : i + MAX_BATCH],
+            )
+
+    def delete(self, chunk_ids: Sequence[str]) -> None:
+        """Remove vectors by chunk id (missing ids are ignored)."""
+        for i in range(0, len(chunk_ids), MAX_BATCH):
+            self.collection.delete(ids=list(chunk_ids[i : i + MAX_BATCH]))
+
+    def query(self, vector: Sequence[float], n: int) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) of the `n` nearest chunks."""
+        if n <= 0:
+            return []
+        result = self.collection.query(
+            query_embeddings=[list(vector)], n_results=n, include=["distances"]
+        )
+        return [(i, 1.0 - d) for i, d in zip(result["ids"][0], result["distances"][0], strict=True)]
+
+    def count(self) -> int:
+        """Vectors held."""
+        return int(self.collection.count())
+
+    def reset(self) -> None:
+        """Drop and recreate the collection (for re-embedding)."""
+        self.client.delete_collection(self.name)
+        self.__init__(self.client, self.name)  # type: ignore[misc]
+
+
+def _metadata(article: Article, chunk: Chunk) -> dict[str, Any]:
+    """Chunk metadata that LangChain retrievers and Chroma `where` filters can use."""
+    meta: dict[str, Any] = {
+        "article_id": article.id,
+        "title": article.title,
+        "chunk_index": chunk.index,
+        "start": chunk.start,
+        "end": chunk.end,
+    }
+    for key in ("outlet", "url", "author", "published_at"):
+        value = getattr(article, key)
+        if value:
+            meta[key] = value
+    if article.published_int:
+        meta["published_int"] = article.published_int
+    return meta

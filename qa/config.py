@@ -1,0 +1,61 @@
+"""All settings in one place: `QA_*` environment variables, a `.env` file, or CLI options."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_data_dir() -> Path:
+    """A per-user folder: $XDG_DATA_HOME/article-qa, else ~/.local/share/article-qa."""
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "article-qa"
+
+
+class Settings(BaseSettings):
+    """Everything a user can configure."""
+
+    model_config = SettingsConfigDict(env_prefix="QA_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(default_factory=default_data_dir, description="Index location.")
+    collection: str = Field("articles", description="Chroma collection name.")
+    chroma_host: str | None = Field(None, description="Chroma server host (else embedded).")
+    chroma_port: int = Field(8000, description="Chroma server port.")
+
+    embedding_model: str = Field("all-MiniLM-L6-v2", description="Bundled name or local path.")
+    embedding_device: str = Field("cpu", description="torch device for embeddings.")
+    embedding_batch_size: int = Field(32, ge=1)
+    chunk_tokens: int = Field(200, ge=32, le=250, description="Max word pieces per chunk.")
+    chunk_overlap_tokens: int = Field(48, ge=0, description="Max overlap carried between chunks.")
+    max_file_bytes: int = Field(20_000_000, ge=1, description="Largest file ingest accepts.")
+
+    backend: str = Field("extractive", description="extractive, openai, ollama or llamacpp.")
+    llm_model: str | None = Field(None, description="Model name (or GGUF path for llamacpp).")
+    llm_base_url: str | None = Field(None, description="OpenAI-compatible or Ollama server URL.")
+    llm_api_key: str | None = Field(None, description="API key for the openai backend.")
+    llm_temperature: float = Field(0.0, ge=0.0, le=2.0)
+    llm_max_tokens: int = Field(400, ge=16)
+    top_k: int = Field(5, ge=1, le=50, description="Passages given to the answer step.")
+
+
+def build_index(settings: Settings):  # noqa: ANN201 (index types stay out of import time)
+    """The article index the settings describe (nothing is opened until used)."""
+    from index.chunking import ChunkerConfig
+    from index.embed import Embedder
+    from index.indexer import ArticleIndex
+
+    embedder = Embedder(
+        settings.embedding_model, settings.embedding_device, settings.embedding_batch_size
+    )
+    chunker = ChunkerConfig(settings.chunk_tokens, settings.chunk_overlap_tokens)
+    return ArticleIndex(
+        settings.data_dir,
+        embedder,
+        chunker,
+        collection=settings.collection,
+        chroma_host=settings.chroma_host,
+        chroma_port=settings.chroma_port,
+    )

@@ -1,0 +1,79 @@
+"""The nouns of answering: passages, citations and answers."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk, numbered [n] for the answer, with its article's metadata."""
+
+    n: int
+    article_id: str
+    chunk_id: str
+    score: float
+    text: str
+    start: int
+    end: int
+    title: str
+    outlet: str | None = None
+    url: str | None = None
+    published_at: str | None = None
+    author: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The passage as `qa ask --json` prints it."""
+        keys = ("n", "article_id", "chunk_id", "score", "text", "start", "end")
+        data = {k: getattr(self, k) for k in keys}
+        data["score"] = round(self.score, 6)
+        return data
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One (answer sentence, passage) pair and the exact quote that supports it."""
+
+    n: int
+    sentence: int
+    article_id: str
+    title: str
+    outlet: str | None
+    url: str | None
+    published_at: str | None
+    quote: str
+    start: int
+    end: int
+    verified: bool
+
+    def to_json(self) -> dict[str, Any]:
+        """The citation as `qa ask --json` prints it."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A cited answer to a question, or a refusal with the nearest sources."""
+
+    question: str
+    standalone_question: str
+    answer: str
+    refused: bool
+    citations: list[Citation]
+    passages: list[Passage]
+    backend: str
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """The `qa ask --json` object."""
+        return {
+            "question": self.question,
+            "standalone_question": self.standalone_question,
+            "answer": self.answer,
+            "refused": self.refused,
+            "citations": [c.to_json() for c in self.citations],
+            "passages": [p.to_json() for p in self.passages],
+            "backend": self.backend,
+            "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
+        }
