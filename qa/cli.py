@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import sys
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from qa.config import Settings, build_index
+from qa.cli_ask import ask
+from qa.cli_common import DataDir, JsonFlag, emit_json, err, load_settings, open_index
+from qa.config import build_index
 
 app = typer.Typer(
     help="Ask questions about news articles; every answer cites the exact quoted passage.",
@@ -17,43 +17,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-DataDir = Annotated[
-    Path | None,
-    typer.Option("--data-dir", help="Index folder (default: QA_DATA_DIR or a per-user folder)."),
-]
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print only JSON on stdout.")]
-
-
-def load_settings(data_dir: Path | None = None, **overrides: Any) -> Settings:
-    """Settings from the environment, with explicit CLI options on top."""
-    values = {k: v for k, v in overrides.items() if v is not None}
-    if data_dir is not None:
-        values["data_dir"] = data_dir
-    return Settings(**values)
-
-
-def err(message: str) -> None:
-    """Print to stderr (stdout is kept for results and JSON)."""
-    typer.echo(message, err=True)
-
-
-def emit_json(data: object) -> None:
-    """Print JSON to stdout."""
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
-
-
-def open_index(settings: Settings):  # noqa: ANN201
-    """Build the index, turning a model/chunker mismatch into a clear exit."""
-    from index.store import IndexMismatchError
-
-    index = build_index(settings)
-    try:
-        index.check_compatible()
-    except IndexMismatchError as exc:
-        err(f"error: {exc}")
-        raise typer.Exit(2) from exc
-    return index
 
 
 @app.command()
@@ -198,6 +161,9 @@ def reindex(data_dir: DataDir = None, as_json: JsonFlag = False) -> None:
     if as_json:
         emit_json(report.to_json())
     typer.echo(report.summary(), err=as_json)
+
+
+app.command()(ask)
 
 
 def main() -> None:

@@ -1,0 +1,178 @@
+"""Hybrid retrieval: dense (Chroma) + lexical (SQLite FTS5 BM25), fused, filtered, diversified."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from index.catalog import ChunkHit, Filters
+from index.indexer import ArticleIndex
+from index.models import date_to_int, parse_date
+from qa.models import Passage
+
+
+@dataclass(frozen=True)
+class RetrievalConfig:
+    """Knobs of hybrid retrieval (chosen by measurement; see bench/RESULTS.md)."""
+
+    candidates: int = 40
+    rrf_k: int = 60
+    dense_weight: float = 1.0
+    lexical_weight: float = 1.0
+    per_article: int = 2
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    """Passages for a question, best first, and how relevant the best one is."""
+
+    passages: list[Passage]
+    best_similarity: float
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+def make_filters(
+    outlets: list[str] | tuple[str, ...] | None = None,
+    article_ids: list[str] | tuple[str, ...] | None = None,
+    since: str | date | None = None,
+    until: str | date | None = None,
+) -> Filters:
+    """Filters from user input; dates may be YYYY-MM-DD or anything `parse_date` reads."""
+    return Filters(
+        outlets=tuple(outlets or ()),
+        article_ids=tuple(article_ids or ()),
+        since=_date_bound(since),
+        until=_date_bound(until),
+    )
+
+
+def _date_bound(value: str | date | None) -> int | None:
+    if value in (None, ""):
+        return None
+    iso = parse_date(value)
+    if iso is None:
+        raise ValueError(f"not a date: {value!r} (use YYYY-MM-DD)")
+    return date_to_int(iso)
+
+
+class Retriever:
+    """Finds the passages that answer a question."""
+
+    def __init__(self, index: ArticleIndex, config: RetrievalConfig | None = None) -> None:
+        self.index = index
+        self.config = config or RetrievalConfig()
+
+    def search(self, query: str, k: int = 5, filters: Filters | None = None) -> Retrieval:
+        """The `k` best passages for `query` that pass `filters`."""
+        filters = filters or Filters()
+        started = time.perf_counter()
+        dense, best = self._dense(query, filters)
+        t_dense = time.perf_counter()
+        lexical = self.index.catalog.lexical_search(query, self.config.candidates, filters)
+        t_lexical = time.perf_counter()
+        fused = self._fuse(dense, lexical)
+        chosen = _diversify(fused, k, self.config.per_article)
+        passages = self._passages(chosen)
+        done = time.perf_counter()
+        timings = {
+            "dense": (t_dense - started) * 1000,
+            "lexical": (t_lexical - t_dense) * 1000,
+            "fuse": (done - t_lexical) * 1000,
+        }
+        return Retrieval(passages, best, timings)
+
+    def _dense(self, query: str, filters: Filters) -> tuple[list[ChunkHit], float]:
+        """Nearest chunks that are committed and pass the filters, with the best similarity."""
+        vector = self.index.embedder.embed_query(query)
+        wanted = self.config.candidates
+        filtered = filters != Filters()
+        # Over-fetch and filter in SQL: cheaper than a Chroma `where` for all but narrow filters.
+        raw = self.index.store.query(vector, wanted * (4 if filtered else 1) + 8)
+        hits = self._gate(raw, filters)
+        if filtered and len(hits) < wanted:
+            raw = self.index.store.query_where(vector, wanted, _chroma_where(filters))
+            hits = self._gate(raw, filters)
+        best = max((h.score for h in hits), default=0.0)
+        return hits[:wanted], best
+
+    def _gate(self, raw: list[tuple[str, float]], filters: Filters) -> list[ChunkHit]:
+        committed = self.index.catalog.committed_chunks([i for i, _ in raw], filters)
+        return [_with_score(committed[i], s) for i, s in raw if i in committed]
+
+    def _fuse(self, dense: list[ChunkHit], lexical: list[ChunkHit]) -> list[tuple[ChunkHit, float]]:
+        """Weighted reciprocal rank fusion."""
+        scores: dict[str, float] = {}
+        hits: dict[str, ChunkHit] = {}
+        for weight, ranked in (
+            (self.config.dense_weight, dense),
+            (self.config.lexical_weight, lexical),
+        ):
+            for rank, hit in enumerate(ranked):
+                scores[hit.chunk_id] = scores.get(hit.chunk_id, 0.0) + weight / (
+                    self.config.rrf_k + rank + 1
+                )
+                hits.setdefault(hit.chunk_id, hit)
+        order = sorted(scores, key=lambda c: (-scores[c], c))
+        return [(hits[c], scores[c]) for c in order]
+
+    def _passages(self, chosen: list[tuple[ChunkHit, float]]) -> list[Passage]:
+        articles = self.index.catalog.articles_by_id(h.article_id for h, _ in chosen)
+        passages = []
+        for n, (hit, score) in enumerate(chosen, start=1):
+            a = articles[hit.article_id]
+            passages.append(
+                Passage(
+                    n=n,
+                    article_id=a.id,
+                    chunk_id=hit.chunk_id,
+                    score=score,
+                    text=hit.text,
+                    start=hit.start,
+                    end=hit.end,
+                    title=a.title,
+                    outlet=a.outlet,
+                    url=a.url,
+                    published_at=a.published_at,
+                    author=a.author,
+                )
+            )
+        return passages
+
+
+def _diversify(
+    fused: list[tuple[ChunkHit, float]], k: int, cap: int
+) -> list[tuple[ChunkHit, float]]:
+    """Top `k`, at most `cap` chunks from any one article (others fill in if too few)."""
+    per_article: dict[str, int] = {}
+    chosen, spare = [], []
+    for hit, score in fused:
+        if per_article.get(hit.article_id, 0) < cap:
+            per_article[hit.article_id] = per_article.get(hit.article_id, 0) + 1
+            chosen.append((hit, score))
+        else:
+            spare.append((hit, score))
+        if len(chosen) == k:
+            return chosen
+    return (chosen + spare)[:k]
+
+
+def _with_score(hit: ChunkHit, score: float) -> ChunkHit:
+    return ChunkHit(hit.chunk_id, hit.article_id, hit.index, hit.start, hit.end, hit.text, score)
+
+
+def _chroma_where(filters: Filters) -> dict[str, Any] | None:
+    """The same filters as a Chroma `where` clause."""
+    clauses: list[dict[str, Any]] = []
+    if filters.outlets:
+        clauses.append({"outlet": {"$in": list(filters.outlets)}})
+    if filters.article_ids:
+        clauses.append({"article_id": {"$in": list(filters.article_ids)}})
+    if filters.since is not None:
+        clauses.append({"published_int": {"$gte": filters.since}})
+    if filters.until is not None:
+        clauses.append({"published_int": {"$lte": filters.until}})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
