@@ -76,6 +76,15 @@ class VectorStore:
         )
         return [(i, 1.0 - d) for i, d in zip(result["ids"][0], result["distances"][0], strict=True)]
 
+    def query_where(
+        self, vector: Sequence[float], n: int, where: dict[str, Any] | None
+    ) -> list[tuple[str, float]]:
+        """Like `query`, restricted by a Chroma `where` clause on chunk metadata."""
+        result = self.collection.query(
+            query_embeddings=[list(vector)], n_results=n, where=where, include=["distances"]
+        )
+        return [(i, 1.0 - d) for i, d in zip(result["ids"][0], result["distances"][0], strict=True)]
+
     def count(self) -> int:
         """Vectors held."""
         return int(self.collection.count())
