@@ -1,0 +1,1 @@
+"""Answer backends: the offline extractive answerer and LLM chat backends."""

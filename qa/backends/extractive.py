@@ -1,0 +1,270 @@
+"""The offline answerer: picks the passage sentences that best answer the question, verbatim."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from index.sentences import split_sentences
+from qa.citations import STOPWORDS, Term, parse_markers, terms
+from qa.models import Passage
+
+Message = dict[str, str]
+
+_CALL = re.compile(r"\b(call|address|describ|refer(?!endum))\w*", re.I)
+_SAY = re.compile(
+    r"\b(say|says|said|saying|tells?|told|telling|stat(ed|ing)|not(ed|ing)|remark\w*|declar\w*|"
+    r"urg(ed|ing)|warn(ed|ing)|emphasi[sz](ed|ing)|add(ed|ing))\b",
+    re.I,
+)
+_QUOTED = re.compile(r"“[^”]{3,}”|\"[^\"]{3,}\"")
+_DATE = re.compile(
+    r"\b(1[89]\d\d|20\d\d|January|February|March|April|May|June|July|August|September|October|"
+    r"November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+)
+# A whole sentence, not a headline or caption: it starts like one and ends with a full stop.
+_SENTENCE = re.compile(r"^[\"'“‘(\[]?[A-Z0-9].*[.!?…][\"'”’)\]]*$", re.S)
+# Text that addresses the reader as a model is an attack, not news: its whole passage is skipped.
+_INJECTION = re.compile(
+    r"\b(ignore|disregard|forget)\b[^.\n]{0,40}\b(instructions|rules|prompts?|directions)\b"
+    r"|\byou must now\b|\breveal (your|the) (system )?prompt\b|^\s*system\s*:",
+    re.I | re.M,
+)
+# Question words that stand for "the people in the story": any named sentence satisfies them.
+_PEOPLE = frozenset("leader official president minister spokesman spokeswoman people".split())
+_SPEECH_KEYS = frozenset({"(say)", "call", "address", "describ", "refer"})
+_FOLLOWUP = re.compile(r"^\s*(and\s+what\s+about|what\s+about|how\s+about|and|also)\b[\s,]*", re.I)
+_PRONOUN = re.compile(r"\b(he|she|they|him|them|his|her|their|it|its)\b", re.I)
+_ABOUT = re.compile(r"^(.*\b(?:about|regarding|concerning)\s+)(.+?)\s*[?.!]*\s*$", re.I | re.S)
+_IMPERATIVES = frozenset("list explain summarize give show name compare".split())
+_MORE = re.compile(r"^\s*(tell me more|more|go on|continue|elaborate|more details)\W*$", re.I)
+_QUESTION_WORDS = re.compile(
+    r"^\s*(who|what|when|where|why|how|which|did|does|do|is|are|was|were|tell)\b", re.I
+)
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    """A candidate answer sentence: its passage (and rank) and its content-term keys."""
+
+    rank: int
+    passage: Passage
+    start: int
+    end: int
+    keys: frozenset[str]
+    named: bool
+
+    @property
+    def text(self) -> str:
+        """The sentence, verbatim from the passage."""
+        return self.passage.text[self.start : self.end]
+
+
+class ExtractiveBackend:
+    """Answers with the passages' own sentences, each cited, so every citation verifies."""
+
+    name = "extractive"
+    streams = False
+
+    def __init__(self, max_sentences: int = 3) -> None:
+        self.max_sentences = max_sentences
+
+    def generate(
+        self, question: str, passages: list[Passage], history: list[Message] | None = None
+    ) -> Iterator[str]:
+        """Yield the answer text (markers included); yields nothing when no sentence answers."""
+        chosen = sorted(self._select(question, passages), key=lambda s: (s.rank, s.start))
+        if not chosen:
+            return
+        pieces = [f"{s.text} [{s.passage.n}]" for s in chosen]
+        answer = " ".join(pieces)
+        if len(parse_markers(answer, {s.passage.n for s in chosen})) != len(chosen):
+            answer = "\n".join(pieces)  # a newline always ends a sentence (e.g. after "U.S.")
+        yield answer
+
+    def _select(self, question: str, passages: list[Passage]) -> list[_Sentence]:
+        """The best non-redundant answering sentences, best first."""
+        query = _query_terms(question)
+        topic = {t.key for t in query if t.kind in ("word", "num") and t.key not in _PEOPLE}
+        candidates = _candidates(passages)
+        if not query or not candidates:
+            return []
+        idf = _idf(query, candidates)
+        weights = {t.key: idf[t.key] * _boost(t) for t in query}
+        total = sum(weights.values())
+        topic_total = sum(weights[k] for k in topic)
+        speech = bool(_CALL.search(question) or _SAY.search(question))
+        when = bool(re.match(r"\s*when\b", question, re.I))
+        names = {t.key for t in query if t.kind == "name"}
+        passage_keys: dict[int, set[str]] = {}
+        for sentence in candidates:
+            passage_keys.setdefault(sentence.rank, set()).update(sentence.keys)
+        scored = []
+        for sentence in candidates:
+            hits = {k for k in weights if _matches(k, sentence)}
+            if names and not hits & names:
+                hits.discard("(say)")  # "she said" is not what the named person said
+            if topic and not hits & topic:
+                continue  # the subject without the topic answers another question
+            if not hits - {"(say)"} and not (speech and hits):
+                continue
+            score = sum(weights[k] for k in hits) / total
+            if speech and (not names or hits & names):
+                score *= 1 + _speech_bonus(question, sentence.text)
+            if when and _DATE.search(sentence.text):
+                score *= 1.3
+            if names & passage_keys[sentence.rank]:
+                score *= 1.25  # the passage is about the person asked about
+            score += 0.1 / (1 + sentence.rank)
+            on_topic = sum(weights[k] for k in hits & topic) / topic_total if topic else 1.0
+            scored.append((score, on_topic, sentence))
+        scored.sort(key=lambda item: (-item[0], item[2].rank, item[2].start))
+        # A sentence holding under half the topic the best one holds is off the point.
+        floor = 0.5 * max((item[1] for item in scored), default=0.0)
+        chosen: list[_Sentence] = []
+        for _, on_topic, sentence in scored:
+            if len(chosen) == self.max_sentences:
+                break
+            if on_topic >= floor and not any(_similar(sentence, other) for other in chosen):
+                chosen.append(sentence)
+        return chosen
+
+    def rewrite_followup(self, question: str, history: list[Message]) -> str:
+        """A standalone question: carry the previous user question's subject into a follow-up.
+
+        Earlier user turns are rewritten first, so follow-ups chain. A question is a follow-up
+        when it starts with "and", "also", "what about" or "how about", has a pronoun but no
+        name of its own, or has at most four words and no name. Then: the previous question's
+        trailing topic ("… about trade") is replaced by the new topic ("what about energy?" →
+        "what did Putin say about energy?"); else pronouns become the previous question's names;
+        else those names (or its content words) are appended in parentheses. A bare year ("and in
+        2023?") replaces the previous question's year; "tell me more" repeats it.
+        """
+        previous = ""
+        for turn in history:
+            if turn.get("role") == "user":
+                previous = _standalone(str(turn.get("content", "")), previous)
+        return _standalone(question, previous)
+
+
+def _standalone(question: str, previous: str) -> str:
+    """`question` made to stand alone using the (already standalone) `previous` question."""
+    question = question.strip()
+    names = _names(question)
+    prefixed = _FOLLOWUP.match(question)
+    words = re.findall(r"\w+", question)
+    pronoun = _PRONOUN.search(question)
+    if previous and _MORE.match(question):
+        return previous
+    if not previous or not (prefixed or (pronoun and not names) or (len(words) <= 4 and not names)):
+        return question
+    topic = question[prefixed.end() :] if prefixed else question
+    topic = topic.strip().rstrip("?.! ")
+    about = _ABOUT.match(previous)
+    year = re.fullmatch(r"(?:in\s+)?((?:19|20)\d\d)", topic, re.I)
+    if year and re.search(r"\b(19|20)\d\d\b", previous):
+        return re.sub(r"\b(19|20)\d\d\b(?!.*\b(19|20)\d\d\b)", year.group(1), previous)
+    if topic and about and (prefixed or not _QUESTION_WORDS.match(topic)):
+        return f"{about.group(1)}{topic}?"
+    content = [w for w in re.findall(r"[\w'’-]+", previous) if w.lower() not in STOPWORDS]
+    subject = " and ".join(_names(previous)) or " ".join(content[:4])
+    if pronoun and not names and _names(previous):
+        return _PRONOUN.sub(lambda m: _replace_pronoun(m.group(0), subject, about), question)
+    return f"{question.rstrip('?.! ')} ({subject})?" if subject else question
+
+
+def _replace_pronoun(pronoun: str, subject: str, about: re.Match[str] | None) -> str:
+    """The previous subject in place of a pronoun; "it" stands for the previous topic."""
+    low = pronoun.lower()
+    if low in ("it", "its") and about:
+        topic = about.group(2)
+        return f"{topic}'s" if low == "its" else topic
+    return f"{subject}'s" if low in ("his", "her", "their", "its") else subject
+
+
+def _names(text: str) -> list[str]:
+    """Capitalized words in `text` that are names (not a question's opening word)."""
+    found = []
+    for match in re.finditer(r"\b[A-Z][\w'’.-]*", text):
+        word = re.sub(r"['’]s$", "", match.group())
+        word = word if "." in word[:-1] else word.rstrip(".")
+        opening = not text[: match.start()].strip()
+        if word.lower() in STOPWORDS or word in found:
+            continue
+        if opening and (_QUESTION_WORDS.match(word) or _SAY.match(word) or _CALL.match(word)):
+            continue
+        if not (opening and word.lower() in _IMPERATIVES):
+            found.append(word)
+    return found
+
+
+def _query_terms(question: str) -> list[Term]:
+    """The question's content terms; speech verbs ("call", "describe") become "(say)"."""
+    out: dict[str, Term] = {}
+    for term in terms(question):
+        if term.key in _SPEECH_KEYS:
+            term = Term("(say)", "light", term.capital, term.initial)
+        if term.kind == "polar" and term.key == "(not)":
+            continue  # "not" in a question ("why did they not…") is no topic
+        out.setdefault(term.key, term)
+    return list(out.values())
+
+
+def _candidates(passages: list[Passage]) -> list[_Sentence]:
+    """Every whole sentence of the passages that carry no injected instructions, once each."""
+    seen: set[tuple[str, int]] = set()
+    out: list[_Sentence] = []
+    kept = [p for p in passages if not _INJECTION.search(p.text)]
+    for rank, passage in enumerate(kept):
+        for start, end in split_sentences(passage.text):
+            where = (passage.article_id, passage.start + start)
+            if where in seen or not _SENTENCE.match(passage.text[start:end]):
+                continue
+            sentence_terms = terms(passage.text[start:end])
+            if len(sentence_terms) < 2:
+                continue
+            seen.add(where)
+            keys = frozenset(t.key for t in sentence_terms)
+            named = any(t.kind == "name" for t in sentence_terms)
+            out.append(_Sentence(rank, passage, start, end, keys, named))
+    return out
+
+
+def _idf(query: list[Term], candidates: list[_Sentence]) -> dict[str, float]:
+    """Inverse sentence frequency of each query term over the candidate sentences."""
+    n = len(candidates)
+    return {
+        t.key: math.log((n + 1) / (sum(_matches(t.key, s) for s in candidates) + 0.5))
+        for t in query
+    }
+
+
+def _boost(term: Term) -> float:
+    """Names and numbers shared with the question count double; "said" counts half."""
+    return {"name": 2.0, "num": 2.0, "light": 0.5}.get(term.kind, 1.0)
+
+
+def _matches(key: str, sentence: _Sentence) -> bool:
+    """True when the sentence holds the query term (people-words match any named sentence)."""
+    if key in sentence.keys or (key in _PEOPLE and sentence.named):
+        return True
+    return len(key) >= 5 and any(
+        len(k) >= 5 and (k.startswith(key) or key.startswith(k)) for k in sentence.keys
+    )
+
+
+def _speech_bonus(question: str, text: str) -> float:
+    """Direct quotes and reporting verbs of the question's kind answer "what did X say/call"."""
+    bonus = 0.3 if _QUOTED.search(text) else 0.0
+    family = _CALL if _CALL.search(question) else _SAY
+    if family.search(text):
+        return bonus + 0.2
+    return bonus + (0.1 if _CALL.search(text) or _SAY.search(text) else 0.0)
+
+
+def _similar(a: _Sentence, b: _Sentence) -> bool:
+    """Jaccard similarity of content terms above 0.6: the second sentence adds little."""
+    union = a.keys | b.keys
+    return bool(union) and len(a.keys & b.keys) / len(union) > 0.6
