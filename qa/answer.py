@@ -11,11 +11,9 @@ from index.catalog import Filters
 from qa.citations import build_citations, strip_invalid_markers
 from qa.models import Answer
 from qa.prompting import REFUSAL
+from qa.relevance import MIN_SIMILARITY, is_answerable
 from qa.retrieve import Retriever
 
-# Best cosine similarity below which no passage is about the question (calibrated in
-# tests/test_answer.py and bench/RESULTS.md: off-topic questions score < 0.30 on real news).
-MIN_SIMILARITY = 0.30
 _REFUSAL_PATTERN = re.compile(
     r"\b(do(es)? not (say|mention|answer|contain)|don't (say|mention)|no information|"
     r"not (mentioned|stated)|cannot (answer|find))\b",
@@ -45,7 +43,7 @@ def answer_stream(
     t_retrieved = time.perf_counter()
     passages = retrieval.passages
     text = ""
-    if passages and retrieval.best_similarity >= min_similarity:
+    if is_answerable(standalone, passages, retrieval.best_similarity, min_similarity):
         for token in backend.generate(standalone, passages, history):
             text += token
             yield token
