@@ -9,6 +9,8 @@ import typer
 
 from qa.cli_ask import ask
 from qa.cli_common import DataDir, JsonFlag, emit_json, err, load_settings, open_index
+from qa.cli_eval import eval_command
+from qa.cli_serve import serve
 from qa.config import build_index
 
 app = typer.Typer(
@@ -164,6 +166,8 @@ def reindex(data_dir: DataDir = None, as_json: JsonFlag = False) -> None:
 
 
 app.command()(ask)
+app.command("eval")(eval_command)
+app.command()(serve)
 
 
 def main() -> None:

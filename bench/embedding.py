@@ -1,0 +1,169 @@
+"""Embedding throughput on ~1,000-character chunks, against the CPU's measured matmul peak."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from benchlib import (
+    DEFAULT_CORPUS,
+    MAX_SEQ,
+    corpus_files,
+    distinct_records,
+    flops_per_token,
+    log,
+    markdown_table,
+    model_path,
+    num,
+    peak_rss_mb,
+    stay_offline,
+    token_lengths,
+)
+
+BATCH_SIZES = (16, 32, 64)
+
+
+def sample_chunks(corpus: Path, n: int, seed: int = 0) -> list[str]:
+    """`n` random 800–1,000-character pieces of the corpus, cut as the plain pipeline cuts."""
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=0)
+    pieces = [
+        piece
+        for record in distinct_records(corpus_files(corpus))
+        for piece in splitter.split_text(record["text"])
+        if len(piece) >= 800
+    ]
+    random.Random(seed).shuffle(pieces)
+    return pieces[:n]
+
+
+def padding_share(lengths: Sequence[int], batch: int) -> float:
+    """Fraction of the computed positions that are padding when batches pad to their longest."""
+    real = padded = 0
+    for i in range(0, len(lengths), batch):
+        group = lengths[i : i + batch]
+        real += sum(group)
+        padded += max(group) * len(group)
+    return 1 - real / padded if padded else 0.0
+
+
+def peak_flops(size: int = 2048, seconds: float = 3.0) -> float:
+    """Best fp32 matmul FLOP/s on all cores (size×size, repeated for `seconds`)."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(os.cpu_count() or 1)
+    try:
+        a, b = torch.randn(size, size), torch.randn(size, size)
+        a @ b  # first call allocates and picks kernels
+        rates: list[float] = []
+        deadline = time.perf_counter() + seconds
+        while time.perf_counter() < deadline or len(rates) < 3:
+            started = time.perf_counter()
+            a @ b
+            rates.append(2 * size**3 / (time.perf_counter() - started))
+    finally:
+        torch.set_num_threads(threads)
+    return max(rates)
+
+
+def _throughput(encode: Callable[[list[str]], Any], batches: list[list[str]]) -> float:
+    """Seconds to embed all batches."""
+    started = time.perf_counter()
+    for batch in batches:
+        encode(batch)
+    return time.perf_counter() - started
+
+
+def measure(texts: list[str], lengths: list[int]) -> list[dict[str, Any]]:
+    """Seconds per configuration: batch sizes × (corpus order, sorted by length), + LangChain."""
+    from langchain_huggingface import HuggingFaceEmbeddings
+
+    from index.embed import Embedder
+
+    model = Embedder()._model
+
+    def encode(batch: list[str]) -> Any:
+        # One call per batch: encode() sorts inside a call, so this keeps our order.
+        return model.encode(batch, batch_size=len(batch), normalize_embeddings=True)
+
+    encode(texts[:16])  # warm-up
+    by_length = sorted(range(len(texts)), key=lambda i: lengths[i])
+    runs = []
+    for size in BATCH_SIZES:
+        for order, idx in (("corpus order", range(len(texts))), ("sorted by length", by_length)):
+            ordered = [texts[i] for i in idx]
+            batches = [ordered[i : i + size] for i in range(0, len(ordered), size)]
+            pad = padding_share([lengths[i] for i in idx], size)
+            log(f"batch {size}, {order}…")
+            seconds = _throughput(encode, batches)
+            runs.append({"name": f"ours, batch {size}, {order}", "s": seconds, "pad": pad})
+    plain = HuggingFaceEmbeddings(model_name=model_path())
+    plain.embed_documents(texts[:16])
+    log("LangChain HuggingFaceEmbeddings…")
+    runs.append(
+        {
+            "name": "LangChain `embed_documents` (batch 32, sorts inside)",
+            "s": _throughput(plain.embed_documents, [texts]),
+            "pad": padding_share(sorted(lengths, reverse=True), 32),
+        }
+    )
+    return runs
+
+
+def render(runs: list[dict[str, Any]], lengths: list[int], peak: float, chars: float) -> str:
+    """The markdown report."""
+    import torch
+
+    tokens, seq = sum(lengths), statistics.fmean(lengths)
+    per_token = flops_per_token(seq)
+    rows = []
+    for r in runs:
+        achieved = tokens / r["s"] * per_token
+        rows.append(
+            [
+                r["name"],
+                num(len(lengths) / r["s"]),
+                num(tokens / r["s"], 0),
+                f"{r['pad']:.0%}",
+                num(achieved / 1e9, 2),
+                f"{achieved / peak:.1%}",
+            ]
+        )
+    headers = ["embedding", "chunks/s", "tokens/s", "padding", "GFLOP/s", "% of peak"]
+    note = (
+        f"{len(lengths)} chunks, mean {num(chars, 0)} characters, {num(seq)} word pieces "
+        f"(incl. [CLS]/[SEP], cap {MAX_SEQ}). FLOPs/token at that length: "
+        f"{num(per_token / 1e6, 2)} M (6 layers × (2·(4h² + 2h·ffn) + 4·seq·h), h 384, "
+        f"ffn 1536); GFLOP/s counts real tokens only. Peak: best fp32 2048² matmul on "
+        f"{os.cpu_count()} threads = {num(peak / 1e9, 1)} GFLOP/s. os.cpu_count() "
+        f"{os.cpu_count()}, torch threads {torch.get_num_threads()}, peak RSS "
+        f"{num(peak_rss_mb(), 0)} MiB."
+    )
+    return markdown_table(headers, rows) + "\n\n" + note
+
+
+def main() -> None:
+    """Sample chunks, measure peak FLOP/s, time each configuration, print the table."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--n", type=int, default=256, help="chunks to embed per configuration")
+    args = parser.parse_args()
+    stay_offline()
+    texts = sample_chunks(args.corpus, args.n)
+    lengths = [min(n + 2, MAX_SEQ) for n in token_lengths(texts)]
+    log("measuring matmul peak…")
+    peak = peak_flops()
+    runs = measure(texts, lengths)
+    print(render(runs, lengths, peak, statistics.fmean(len(t) for t in texts)))
+
+
+if __name__ == "__main__":
+    main()

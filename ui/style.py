@@ -1,0 +1,91 @@
+"""Look and behaviour of the page: an offline theme (system fonts), CSS and the [n] click script."""
+
+from __future__ import annotations
+
+from typing import Any
+
+SANS = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif"]
+MONO = ["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "Liberation Mono", "monospace"]
+
+
+def theme() -> Any:
+    """Gradio's default theme with system fonts only, so no font is fetched from the web."""
+    import gradio as gr
+
+    return gr.themes.Default(
+        primary_hue="blue", secondary_hue="sky", neutral_hue="slate", font=SANS, font_mono=MONO
+    )
+
+
+CSS = """
+.gradio-container { width: 100% !important; max-width: 1360px !important;
+  margin: 0 auto !important; }
+#app-header { padding: 4px 2px 0 2px; }
+#app-header h1 { margin: 0; font-size: 1.55rem; }
+#app-header p { margin: 2px 0 0 0; color: var(--body-text-color-subdued); }
+#sources { max-height: 610px; overflow-y: auto !important; padding-right: 6px; }
+#sources .sources-empty { color: var(--body-text-color-subdued); padding: 24px 8px;
+  text-align: center; border: 1px dashed var(--border-color-primary); border-radius: 8px; }
+#sources details.turn { margin-bottom: 10px; }
+#sources details.turn > summary { cursor: pointer; font-weight: 600; margin-bottom: 6px;
+  color: var(--body-text-color-subdued); }
+.source-card { border: 1px solid var(--border-color-primary); border-radius: 8px;
+  padding: 10px 12px; margin: 0 0 10px 0; background: var(--background-fill-primary);
+  transition: box-shadow .2s, border-color .2s; scroll-margin: 12px; }
+.source-card.active, .source-card:target { border-color: var(--color-accent);
+  box-shadow: 0 0 0 3px var(--color-accent-soft); }
+.source-card .card-head { font-weight: 600; line-height: 1.35; }
+.source-card .num { color: var(--color-accent); margin-right: 2px; }
+.source-card .meta { font-size: .85em; color: var(--body-text-color-subdued); margin: 3px 0 6px 0;
+  overflow-wrap: anywhere; }
+.source-card .passage { font-size: .92em; line-height: 1.5; white-space: pre-wrap; }
+.source-card blockquote { margin: 6px 0 0 0; font-size: .92em; }
+mark.quote { background: #fde68a; color: inherit; padding: 0 1px; border-radius: 2px; }
+mark.quote.unverified { background: #fecaca; text-decoration: underline dotted #b91c1c; }
+.badge { font-size: .75em; font-weight: 600; border-radius: 999px; padding: 1px 8px;
+  margin-left: 6px; white-space: nowrap; vertical-align: 1px; }
+.badge.ok { background: #dcfce7; color: #166534; }
+.badge.warn { background: #fee2e2; color: #991b1b; }
+.note { color: var(--body-text-color-subdued); }
+.note.refusal { font-weight: 600; }
+a.cite { text-decoration: none; font-weight: 600; font-size: .85em; vertical-align: super;
+  margin-left: 1px; line-height: 0; color: var(--color-accent) !important; cursor: pointer; }
+a.cite:hover { text-decoration: underline; }
+.warn-line { margin-top: 6px; color: #b91c1c; font-size: .9em; }
+.note-line { margin-top: 6px; color: var(--body-text-color-subdued); font-size: .9em; }
+.bad-url { font-family: var(--font-mono); }
+#examples { flex-wrap: wrap; gap: 6px; align-items: center; }
+#examples > * { flex: 0 0 auto !important; min-width: 0 !important; width: auto !important; }
+#examples button { font-weight: 400; padding: 4px 12px; border-radius: 999px; }
+#examples .try { color: var(--body-text-color-subdued); font-size: .9em; margin-right: 2px; }
+#articles, #articles * { font-family: var(--font) !important; }
+#articles [data-col="4"] * { font-family: var(--font-mono) !important; font-size: .92em; }
+"""
+
+# Clicking [n] opens (and flashes) its source card even when it sits in a folded earlier turn.
+JS = """
+() => {
+  const find = (event) => event.target.closest && event.target.closest('a.cite');
+  const cardOf = (link) => document.getElementById((link.getAttribute('href') || '').slice(1));
+  document.addEventListener('click', (event) => {
+    const link = find(event);
+    if (!link) return;
+    event.preventDefault();
+    event.stopPropagation();
+    const card = cardOf(link);
+    if (!card) return;
+    const turn = card.closest('details');
+    if (turn) turn.open = true;
+    document.querySelectorAll('.source-card.active').forEach((c) => c.classList.remove('active'));
+    card.classList.add('active');
+    card.scrollIntoView({behavior: 'smooth', block: 'nearest'});
+  }, true);
+  document.addEventListener('mouseover', (event) => {
+    const link = find(event);
+    const card = link && cardOf(link);
+    if (!card) return;
+    document.querySelectorAll('.source-card.active').forEach((c) => c.classList.remove('active'));
+    card.classList.add('active');
+  });
+}
+"""
