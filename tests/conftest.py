@@ -25,6 +25,16 @@ SHARED = REPO.parent / "shared"
 REALTIMEQA = SHARED / "data" / "realtimeqa"
 SAMPLE = REPO / "samples" / "putin-xi-video-call.txt"
 DISTRACTORS = 40
+ANSWER_KEYS = {  # the `qa ask --json` / `/ask` object
+    "question",
+    "standalone_question",
+    "answer",
+    "refused",
+    "citations",
+    "passages",
+    "backend",
+    "timings_ms",
+}
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ from index.models import build_article
 from qa.answer import answer
 from qa.backends.registry import create_backend
 from qa.retrieve import Retriever, make_filters
-from tests.conftest import run_qa
+from tests.conftest import ANSWER_KEYS, run_qa
 from tests.test_index import sample_article
 
 OFF_TOPIC = [
@@ -138,16 +138,7 @@ def test_ask_json_through_the_cli(built_index, tmp_path) -> None:
         data_dir=built_index,
     )
     data = json.loads(out.stdout)
-    assert set(data) == {
-        "question",
-        "standalone_question",
-        "answer",
-        "refused",
-        "citations",
-        "passages",
-        "backend",
-        "timings_ms",
-    }
+    assert set(data) == ANSWER_KEYS
     assert data["question"] == "What about energy?" and "Putin" in data["standalone_question"]
     assert len(data["passages"]) == 4 and not data["refused"]
     citation_keys = {

@@ -163,7 +163,10 @@ def test_killed_mid_article_leaves_the_old_version_and_rerun_completes(tmp_path,
     script.write_text(textwrap.dedent(CRASH_SCRIPT), encoding="utf-8")
     proc = subprocess.run(
         [sys.executable, str(script), str(data_dir), str(tmp_path / "new.txt")],
-        cwd=REPO, capture_output=True, text=True, timeout=300,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert proc.returncode == -9, proc.stderr
 
@@ -197,9 +200,18 @@ def test_broken_article_in_a_batch_does_not_stop_the_rest(tmp_path, embedder) ->
 def test_chroma_server_mode(tmp_path, embedder, free_port) -> None:
     chroma = Path(sys.executable).with_name("chroma")
     server = subprocess.Popen(
-        [str(chroma), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1",
-         "--port", str(free_port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(chroma),
+            "run",
+            "--path",
+            str(tmp_path / "server"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(free_port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         wait_for_port(free_port)

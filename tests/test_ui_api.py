@@ -12,20 +12,10 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import SAMPLE
+from tests.conftest import ANSWER_KEYS, SAMPLE
 
 pytestmark = pytest.mark.slow
 
-ANSWER_KEYS = {
-    "question",
-    "standalone_question",
-    "answer",
-    "refused",
-    "citations",
-    "passages",
-    "backend",
-    "timings_ms",
-}
 REPORT_KEYS = {"added", "updated", "unchanged", "failed", "skipped", "chunks", "seconds"}
 ZEPHYR = (
     "The Zephyr Tunnel under the Varn Mountains opened to traffic on Monday. "
