@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,8 +93,21 @@ class ChunkHit:
     score: float = 0.0
 
 
+_READER_SCHEMA = """
+CREATE VIRTUAL TABLE temp.chunks_vocab USING fts5vocab(main, chunks_fts, 'row');
+CREATE VIRTUAL TABLE temp.query_words USING fts5(
+    w, tokenize = 'porter unicode61 remove_diacritics 2'
+);
+CREATE VIRTUAL TABLE temp.query_words_vocab USING fts5vocab(temp, query_words, 'instance');
+"""
+
+
 class Catalog:
-    """Articles, chunks and the FTS5 index in one SQLite file."""
+    """Articles, chunks and the FTS5 index in one SQLite file.
+
+    Writes go through `db` under a lock; searches and lookups use `reader`, one connection per
+    thread, so a search running beside an ingest sees only committed articles (WAL snapshots).
+    """
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -102,9 +116,30 @@ class Catalog:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(_SCHEMA)
+        self._write_lock = threading.RLock()
+        self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
+        self._readers_lock = threading.Lock()
+
+    @property
+    def reader(self) -> sqlite3.Connection:
+        """This thread's read connection (sees committed data only)."""
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            db.executescript(_READER_SCHEMA)
+            self._local.db = db
+            with self._readers_lock:
+                self._readers.append(db)
+        return db
 
     def close(self) -> None:
-        """Close the database."""
+        """Close the database and every reader."""
+        with self._readers_lock:
+            for db in self._readers:
+                db.close()
+            self._readers.clear()
+        self._local = threading.local()
         self.db.close()
 
     # --- metadata -------------------------------------------------------------------------
@@ -118,8 +153,8 @@ class Catalog:
             self.db.executemany("REPLACE INTO meta VALUES (?, ?)", list(values.items()))
 
     def transaction(self) -> _Transaction:
-        """A write transaction: all of it commits, or none of it."""
-        return _Transaction(self.db)
+        """A write transaction: all of it commits, or none of it (one writer at a time)."""
+        return _Transaction(self.db, self._write_lock)
 
     # --- articles -------------------------------------------------------------------------
     def content_hashes(self, ids: Sequence[str]) -> dict[str, str]:
@@ -202,20 +237,20 @@ class Catalog:
 
     def get(self, article_id: str) -> StoredArticle | None:
         """One stored article, or None."""
-        row = self.db.execute(
+        row = self.reader.execute(
             f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
         ).fetchone()
         return _stored(row) if row else None
 
     def find_ids(self, prefix: str) -> list[str]:
         """Ids that start with `prefix` (so users can type a short id)."""
-        rows = self.db.execute("SELECT id FROM articles WHERE id LIKE ? || '%'", (prefix,))
+        rows = self.reader.execute("SELECT id FROM articles WHERE id LIKE ? || '%'", (prefix,))
         return [r[0] for r in rows]
 
     def list_articles(self, filters: Filters | None = None) -> list[dict[str, object]]:
         """Id, title, outlet, url, date and chunk count of each article, newest first."""
         where, params = (filters or Filters()).sql()
-        rows = self.db.execute(
+        rows = self.reader.execute(
             "SELECT id, title, outlet, url, published_at, chunk_count FROM articles a "
             f"WHERE 1=1{where} ORDER BY published_int DESC, title",
             params,
@@ -225,8 +260,10 @@ class Catalog:
 
     def counts(self) -> tuple[int, int]:
         """(articles, chunks) held."""
-        articles = self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
-        chunks = self.db.execute("SELECT coalesce(sum(chunk_count), 0) FROM articles").fetchone()[0]
+        articles = self.reader.execute("SELECT count(*) FROM articles").fetchone()[0]
+        chunks = self.reader.execute(
+            "SELECT coalesce(sum(chunk_count), 0) FROM articles"
+        ).fetchone()[0]
         return articles, chunks
 
     def iter_articles(self) -> Iterable[Article]:
@@ -235,27 +272,79 @@ class Catalog:
             yield _stored(row).article
 
     # --- search support -------------------------------------------------------------------
-    def lexical_search(self, query: str, limit: int, filters: Filters) -> list[ChunkHit]:
-        """BM25 over committed chunks (title counts double), filtered like dense search."""
-        match = fts_query(query)
-        if not match:
+    def lexical_search(
+        self,
+        query: str,
+        limit: int,
+        filters: Filters,
+        title_weight: float = 2.0,
+        max_df: float = 1.0,
+    ) -> list[ChunkHit]:
+        """BM25 over committed chunks, filtered like dense search.
+
+        Words found in more than `max_df` of the chunks are dropped (the rarest are kept if all
+        are that common): they add little to BM25 but make SQLite score most of the corpus.
+        """
+        words = self._selective_words(query_words(query), max_df)
+        if not words:
             return []
+        match = " OR ".join(f'"{w}"' for w in words)
         where, params = filters.sql()
-        rows = self.db.execute(
-            'SELECT c.id, c.article_id, c.idx, c.start, c."end", f.body, '
-            "bm25(chunks_fts, 2.0, 1.0) AS rank FROM chunks_fts f "
-            "JOIN chunks c ON c.rowid = f.rowid JOIN articles a ON a.id = c.article_id "
-            f"WHERE chunks_fts MATCH ?{where} ORDER BY rank LIMIT ?",
-            [match, *params, limit],
+        rank = f"bm25(chunks_fts, {float(title_weight)}, 1.0)"
+        if where:
+            sql = (
+                f"SELECT f.rowid, {rank} AS r FROM chunks_fts f JOIN chunks c ON c.rowid = f.rowid "
+                f"JOIN articles a ON a.id = c.article_id WHERE chunks_fts MATCH ?{where} "
+                "ORDER BY r LIMIT ?"
+            )
+        else:  # ranking inside FTS5 alone, then joining the few winners, is cheaper
+            sql = (
+                f"SELECT rowid, {rank} AS r FROM chunks_fts WHERE chunks_fts MATCH ? "
+                "ORDER BY r LIMIT ?"
+            )
+        db = self.reader
+        ranked = db.execute(sql, [match, *params, limit]).fetchall()
+        if not ranked:
+            return []
+        rows = db.execute(
+            'SELECT c.rowid, c.id, c.article_id, c.idx, c.start, c."end", f.body FROM chunks c '
+            "JOIN chunks_fts f ON f.rowid = c.rowid "
+            f"WHERE c.rowid IN ({','.join('?' * len(ranked))})",
+            [r for r, _ in ranked],
         )
-        return [ChunkHit(*row[:6], score=-row[6]) for row in rows]
+        by_rowid = {row[0]: row[1:] for row in rows}
+        return [ChunkHit(*by_rowid[r], score=-s) for r, s in ranked if r in by_rowid]
+
+    def _selective_words(self, words: list[str], max_df: float) -> list[str]:
+        """The words whose stem occurs in at most `max_df` of the chunks (else the 2 rarest)."""
+        if max_df >= 1.0 or not words:
+            return words
+        db = self.reader
+        total = db.execute("SELECT count(*) FROM chunks").fetchone()[0]
+        # Stem each word with the same tokenizer: one row per word in a scratch FTS5 table.
+        db.execute("DELETE FROM temp.query_words")
+        db.executemany(
+            "INSERT INTO temp.query_words (rowid, w) VALUES (?, ?)", list(enumerate(words))
+        )
+        stems = dict(db.execute("SELECT doc, term FROM temp.query_words_vocab"))
+        unique = sorted(set(stems.values()))
+        df = dict(
+            db.execute(
+                "SELECT term, doc FROM temp.chunks_vocab "
+                f"WHERE term IN ({','.join('?' * len(unique))})",
+                unique,
+            )
+        )
+        freq = {w: df.get(stems.get(i, ""), 0) for i, w in enumerate(words)}
+        kept = [w for w in words if freq[w] <= max_df * total]
+        return kept or sorted(words, key=lambda w: freq[w])[:2]
 
     def committed_chunks(self, chunk_ids: Sequence[str], filters: Filters) -> dict[str, ChunkHit]:
         """The committed chunks among `chunk_ids` that pass the filters."""
         if not chunk_ids:
             return {}
         where, params = filters.sql()
-        rows = self.db.execute(
+        rows = self.reader.execute(
             'SELECT c.id, c.article_id, c.idx, c.start, c."end", f.body FROM chunks c '
             "JOIN chunks_fts f ON f.rowid = c.rowid JOIN articles a ON a.id = c.article_id "
             f"WHERE c.id IN ({','.join('?' * len(chunk_ids))}){where}",
@@ -268,7 +357,7 @@ class Catalog:
         ids = list(set(ids))
         if not ids:
             return {}
-        rows = self.db.execute(
+        rows = self.reader.execute(
             f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id IN ({','.join('?' * len(ids))})",
             ids,
         )
@@ -276,22 +365,30 @@ class Catalog:
 
 
 class _Transaction:
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: sqlite3.Connection, lock: threading.RLock) -> None:
         self.db = db
+        self.lock = lock
 
     def __enter__(self) -> sqlite3.Connection:
-        self.db.execute("BEGIN IMMEDIATE")
+        self.lock.acquire()
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self.lock.release()
+            raise
         return self.db
 
     def __exit__(self, exc_type: object, *_: object) -> None:
-        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+        try:
+            self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+        finally:
+            self.lock.release()
 
 
-def fts_query(text: str) -> str:
-    """An FTS5 OR-query of the words in `text`, quoted so user text is never FTS syntax."""
+def query_words(text: str) -> list[str]:
+    """The searchable words of a question, once each (later quoted, so never FTS syntax)."""
     words = re.findall(r"\w+", text.lower())
-    terms = [w for w in dict.fromkeys(words) if w not in _STOPWORDS and (len(w) > 1 or w.isdigit())]
-    return " OR ".join(f'"{w}"' for w in terms)
+    return [w for w in dict.fromkeys(words) if w not in _STOPWORDS and (len(w) > 1 or w.isdigit())]
 
 
 def _stored(row: Sequence[object]) -> StoredArticle:
