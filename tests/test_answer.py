@@ -9,7 +9,7 @@ import pytest
 from index.models import build_article
 from qa.answer import answer
 from qa.backends.registry import create_backend
-from qa.retrieve import Retriever, make_filters
+from qa.retrieve import RetrievalConfig, Retriever, make_filters
 from tests.conftest import ANSWER_KEYS, run_qa
 from tests.test_index import sample_article
 
@@ -104,6 +104,20 @@ def test_filters_and_diversity(ask, index_copy) -> None:
     assert {p.article_id for p in pinned.passages} == {one}
     with pytest.raises(ValueError, match="not a date"):
         make_filters(since="someday")
+
+
+def test_parallel_search_and_word_selection_keep_the_same_results(index_copy) -> None:
+    sequential = Retriever(index_copy, RetrievalConfig(parallel=False))
+    parallel = Retriever(index_copy)
+    for question in ("What did Putin say about trade?", "China Taiwan election", "NASA"):
+        one = sequential.search(question, k=6).passages
+        two = parallel.search(question, k=6).passages
+        assert [p.chunk_id for p in one] == [p.chunk_id for p in two]
+        assert set(parallel.search(question).timings_ms) == {"dense", "lexical", "fuse", "total"}
+    # Dropping words found in most chunks still finds the article that has the rare ones.
+    selective = Retriever(index_copy, RetrievalConfig(max_df=0.2))
+    top = selective.search("What did the Kremlin say about the Novo-Ogarevo video call?", k=3)
+    assert top.passages[0].title.startswith("Putin and Xi hold video call")
 
 
 def test_follow_up_is_rewritten_with_the_previous_subject(ask) -> None:
