@@ -9,6 +9,7 @@ from index.models import Article, Chunk
 from index.sentences import split_sentences
 
 TokenCounter = Callable[[Sequence[str]], list[int]]
+CONTEXTS = ("title-date", "title", "none")
 
 
 @dataclass(frozen=True)
@@ -17,11 +18,17 @@ class ChunkerConfig:
 
     max_tokens: int = 200
     overlap_tokens: int = 48
+    context: str = "title-date"  # what the embedder reads before each chunk: or "title", "none"
+
+    def __post_init__(self) -> None:
+        if self.context not in CONTEXTS:
+            raise ValueError(f"chunk context must be one of {CONTEXTS}, not {self.context!r}")
 
     @property
     def version(self) -> str:
         """Names the chunking so an index built another way is detected."""
-        return f"sent-v1-{self.max_tokens}-{self.overlap_tokens}"
+        suffix = "" if self.context == "title-date" else f"-{self.context}"
+        return f"sent-v1-{self.max_tokens}-{self.overlap_tokens}{suffix}"
 
 
 def approximate_token_counts(texts: Sequence[str]) -> list[int]:
@@ -91,9 +98,11 @@ def _fit_spans(
     return fitted
 
 
-def embedding_text(article: Article, chunk: Chunk) -> str:
-    """What the embedder reads: a short header of title and date, then the chunk."""
+def embedding_text(article: Article, chunk: Chunk, context: str = "title-date") -> str:
+    """What the embedder reads: by default a short header of title and date, then the chunk."""
+    if context == "none":
+        return chunk.text
     header = article.title
-    if article.published_at:
+    if article.published_at and context == "title-date":
         header += f" ({article.published_at})"
     return f"{header}\n{chunk.text}"

@@ -1,4 +1,4 @@
-"""Sentence-transformers embeddings from the bundled, offline all-MiniLM-L6-v2."""
+"""Embeddings from the bundled, offline all-MiniLM-L6-v2: torch, or onnxruntime fp32 / int8."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 from langchain_core.embeddings import Embeddings
 
 BUNDLED_MODEL = "all-MiniLM-L6-v2"
+BACKENDS = ("torch", "onnx", "onnx-int8")
 
 
 def resolve_model_path(model: str) -> str:
@@ -29,12 +30,40 @@ def stay_offline() -> None:
 
 
 class Embedder(Embeddings):
-    """LangChain `Embeddings` that load the model on first use, not at construction."""
+    """LangChain `Embeddings` that load the model on first use, not at construction.
 
-    def __init__(self, model: str = BUNDLED_MODEL, device: str = "cpu", batch_size: int = 32):
+    `backend` "torch" runs sentence-transformers; "onnx" runs the same weights exported to ONNX
+    (identical vectors, no torch import once exported); "onnx-int8" quantizes the matrix
+    multiplications (faster, slightly different vectors, so it counts as another model).
+    """
+
+    def __init__(
+        self,
+        model: str = BUNDLED_MODEL,
+        device: str = "cpu",
+        batch_size: int = 8,
+        backend: str = "torch",
+        cache_dir: Path | None = None,
+    ):
+        if backend not in BACKENDS:
+            raise ValueError(f"unknown embedding backend {backend!r} (choose from {BACKENDS})")
+        if backend != "torch" and device != "cpu":
+            raise ValueError(f"embedding backend {backend!r} runs on the CPU only; use torch")
         self.model_name = model
         self.device = device
         self.batch_size = batch_size
+        self.backend = backend
+        self.cache_dir = cache_dir
+
+    @property
+    def model_id(self) -> str:
+        """What the index records: vectors from two ids must never be mixed."""
+        return self.model_name + ("+int8" if self.backend == "onnx-int8" else "")
+
+    @cached_property
+    def model_path(self) -> Path:
+        """The model's local folder."""
+        return Path(resolve_model_path(self.model_name))
 
     @cached_property
     def _model(self) -> Any:
@@ -58,23 +87,43 @@ class Embedder(Embeddings):
         """The model's fast tokenizer, loaded without torch."""
         from tokenizers import Tokenizer
 
-        tokenizer = Tokenizer.from_file(
-            str(Path(resolve_model_path(self.model_name)) / "tokenizer.json")
-        )
+        tokenizer = Tokenizer.from_file(str(self.model_path / "tokenizer.json"))
         # The shipped tokenizer.json pads and truncates to 128; we want true lengths.
         tokenizer.no_padding()
         tokenizer.no_truncation()
         return tokenizer
 
+    @cached_property
+    def _onnx(self) -> Any:
+        from tokenizers import Tokenizer
+
+        from index.onnx_encoder import OnnxEncoder, default_cache_dir, onnx_model_file
+
+        stay_offline()
+        cache_dir = self.cache_dir or default_cache_dir()
+        model_file = onnx_model_file(self.model_path, cache_dir, int8=self.backend == "onnx-int8")
+        tokenizer = Tokenizer.from_file(str(self.model_path / "tokenizer.json"))
+        tokenizer.no_padding()
+        tokenizer.enable_truncation(self.max_tokens)
+        return OnnxEncoder(model_file, tokenizer)
+
     @property
     def dimension(self) -> int:
         """Length of each vector."""
-        return int(self._model.get_sentence_embedding_dimension())
+        if self.backend == "torch":
+            return int(self._model.get_sentence_embedding_dimension())
+        from index.onnx_encoder import hidden_size
 
-    @property
+        return hidden_size(self.model_path)
+
+    @cached_property
     def max_tokens(self) -> int:
         """Word pieces the model reads before it silently truncates."""
-        return int(self._model.max_seq_length)
+        if self.backend == "torch":
+            return int(self._model.max_seq_length)
+        from index.onnx_encoder import max_seq_length
+
+        return max_seq_length(self.model_path)
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Word pieces in each text, without special tokens."""
@@ -87,6 +136,8 @@ class Embedder(Embeddings):
         """Unit-length vectors for passages."""
         if not texts:
             return []
+        if self.backend != "torch":
+            return self._onnx.encode(texts, self.batch_size, os.cpu_count() or 1).tolist()
         vectors = self._model.encode(
             texts, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
         )
@@ -94,10 +145,12 @@ class Embedder(Embeddings):
 
     def embed_query(self, text: str) -> list[float]:
         """A unit-length vector for a question, computed on one thread."""
-        import torch
-
         # One short input gains nothing from a second thread, and when the other core is busy
         # (an ingest, the UI) two threads spin-wait: 13 ms on one thread vs 140 ms on two here.
+        if self.backend != "torch":
+            return self._onnx.encode([text], 1, 1)[0].tolist()
+        import torch
+
         threads = torch.get_num_threads()
         torch.set_num_threads(1)
         try:

@@ -100,7 +100,7 @@ class ArticleIndex:
 
     def expected_meta(self) -> dict[str, str]:
         """How this index is configured to embed and chunk."""
-        return {"embedding_model": self.embedder.model_name, "chunker": self.chunker.version}
+        return {"embedding_model": self.embedder.model_id, "chunker": self.chunker.version}
 
     def check_compatible(self) -> None:
         """Refuse to mix vectors from another model or chunker into this index."""
@@ -163,7 +163,8 @@ class ArticleIndex:
     ) -> None:
         if not pending:
             return
-        texts = [embedding_text(p.article, c) for p in pending for c in p.chunks]
+        context = self.chunker.context
+        texts = [embedding_text(p.article, c, context) for p in pending for c in p.chunks]
         new_ids = [c.id for p in pending for c in p.chunks]
         # Announce the new ids first: if we die before the commit, the sweep removes them.
         with self.catalog.transaction() as db:
@@ -244,7 +245,8 @@ class ArticleIndex:
             "collection": self.collection_name,
             "catalog": str(self.catalog.path),
             **self.catalog.get_meta(),
-            "embedding_model": self.embedder.model_name,
+            "embedding_model": self.embedder.model_id,
+            "embedding_backend": self.embedder.backend,
             "chunker": self.chunker.version,
         }
 

@@ -5,8 +5,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _model_cache_dir() -> Path:
+    from index.onnx_encoder import default_cache_dir
+
+    return default_cache_dir()
 
 
 def default_data_dir() -> Path:
@@ -26,10 +32,19 @@ class Settings(BaseSettings):
     chroma_port: int = Field(8000, description="Chroma server port.")
 
     embedding_model: str = Field("all-MiniLM-L6-v2", description="Bundled name or local path.")
-    embedding_device: str = Field("cpu", description="torch device for embeddings.")
-    embedding_batch_size: int = Field(32, ge=1)
+    embedding_backend: str = Field(
+        "onnx", description="torch, onnx (same vectors, faster) or onnx-int8 (fastest)."
+    )
+    embedding_device: str = Field("cpu", description="torch device (torch backend only).")
+    embedding_batch_size: int = Field(8, ge=1)
+    model_cache_dir: Path = Field(
+        default_factory=_model_cache_dir, description="Where exported ONNX models are kept."
+    )
     chunk_tokens: int = Field(200, ge=32, le=250, description="Max word pieces per chunk.")
     chunk_overlap_tokens: int = Field(48, ge=0, description="Max overlap carried between chunks.")
+    chunk_context: str = Field(
+        "title-date", description="Header the embedder reads per chunk: title-date, title, none."
+    )
     max_file_bytes: int = Field(20_000_000, ge=1, description="Largest file ingest accepts.")
 
     backend: str = Field("extractive", description="extractive, openai, ollama or llamacpp.")
@@ -40,6 +55,13 @@ class Settings(BaseSettings):
     llm_max_tokens: int = Field(400, ge=16)
     top_k: int = Field(5, ge=1, le=50, description="Passages given to the answer step.")
 
+    @field_validator("embedding_backend")
+    @classmethod
+    def _known_backend(cls, value: str) -> str:
+        if value not in ("torch", "onnx", "onnx-int8"):
+            raise ValueError("choose torch, onnx or onnx-int8")
+        return value
+
 
 def build_index(settings: Settings):  # noqa: ANN201 (index types stay out of import time)
     """The article index the settings describe (nothing is opened until used)."""
@@ -48,9 +70,15 @@ def build_index(settings: Settings):  # noqa: ANN201 (index types stay out of im
     from index.indexer import ArticleIndex
 
     embedder = Embedder(
-        settings.embedding_model, settings.embedding_device, settings.embedding_batch_size
+        settings.embedding_model,
+        settings.embedding_device,
+        settings.embedding_batch_size,
+        backend=settings.embedding_backend,
+        cache_dir=settings.model_cache_dir,
     )
-    chunker = ChunkerConfig(settings.chunk_tokens, settings.chunk_overlap_tokens)
+    chunker = ChunkerConfig(
+        settings.chunk_tokens, settings.chunk_overlap_tokens, settings.chunk_context
+    )
     return ArticleIndex(
         settings.data_dir,
         embedder,

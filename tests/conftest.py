@@ -37,24 +37,35 @@ ANSWER_KEYS = {  # the `qa ask --json` / `/ask` object
 }
 
 
+@pytest.fixture(scope="session")
+def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One export cache for the session's ONNX models (exported on first use, then reused)."""
+    folder = tmp_path_factory.mktemp("model-cache")
+    os.environ["QA_MODEL_CACHE_DIR"] = str(folder)  # for `qa` processes started by session fixtures
+    return folder
+
+
 @pytest.fixture(autouse=True)
-def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, model_cache: Path) -> Path:
     """Each test gets its own data dir and no stray QA_* settings or .env file."""
     for key in list(os.environ):
         if key.startswith("QA_"):
             monkeypatch.delenv(key)
     data_dir = tmp_path / "data"
     monkeypatch.setenv("QA_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("QA_MODEL_CACHE_DIR", str(model_cache))
     monkeypatch.chdir(tmp_path)
     return data_dir
 
 
 @pytest.fixture(scope="session")
-def embedder():  # noqa: ANN201
-    """The real bundled all-MiniLM-L6-v2, loaded once."""
+def embedder(model_cache: Path):  # noqa: ANN201
+    """The real bundled all-MiniLM-L6-v2 on the default backend, loaded once."""
     from index.embed import Embedder
+    from qa.config import Settings
 
-    return Embedder()
+    backend = Settings.model_fields["embedding_backend"].default
+    return Embedder(backend=backend, cache_dir=model_cache)
 
 
 def realtimeqa_articles(limit: int) -> list[dict]:
@@ -101,7 +112,9 @@ def run_qa(*args: str, data_dir: Path, stdin: str | None = None, check: bool = T
 
 
 @pytest.fixture(scope="session")
-def built_index(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Path:
+def built_index(
+    tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path, model_cache: Path
+) -> Path:
     """A data dir holding the corpus, built once by `qa ingest` in its own process."""
     data_dir = tmp_path_factory.mktemp("built") / "data"
     result = run_qa("ingest", str(corpus_dir), "--json", data_dir=data_dir)

@@ -85,6 +85,7 @@ def test_data_dir_option_stdin_and_info(tmp_path) -> None:
     info = json.loads(run_qa("info", "--json", "--data-dir", str(data), data_dir=tmp_path).stdout)
     assert info["data_dir"] == str(data) and info["articles"] == 1
     assert info["embedding_model"] == "all-MiniLM-L6-v2" and info["dimension"] == "384"
+    assert info["embedding_backend"] == "onnx"
     plain = run_qa("info", "--data-dir", str(data), data_dir=tmp_path).stdout
     assert f"data_dir: {data}" in plain
 
