@@ -18,7 +18,12 @@ def eval_index_dir(settings: Settings, folder: Path) -> Path:
     """Where the pooled index of a corpus lives (one per corpus, model and chunking)."""
     files = sorted(folder.glob("*_gcs.jsonl"))
     basis = "|".join(f"{p.name}:{p.stat().st_size}" for p in files)
-    basis += f"|{settings.embedding_model}|{settings.chunk_tokens}|{settings.chunk_overlap_tokens}"
+    model = settings.embedding_model + (
+        "+int8" if settings.embedding_backend == "onnx-int8" else ""
+    )
+    basis += f"|{model}|{settings.chunk_tokens}|{settings.chunk_overlap_tokens}"
+    if settings.chunk_context != "title-date":  # keeps the names of indexes built before it
+        basis += f"|{settings.chunk_context}"
     digest = hashlib.sha1(basis.encode()).hexdigest()[:10]
     return settings.data_dir / "eval" / f"{folder.name}-{digest}"
 
@@ -41,7 +46,7 @@ def eval_command(
     from qa.backends.registry import create_backend
     from qa.evaluate import evaluate, load_questions
     from qa.progress import ingest_progress
-    from qa.retrieve import Retriever
+    from qa.retrieve import Retriever, make_filters
 
     if dataset != "realtimeqa":
         err(f"error: unknown dataset {dataset!r} (supported: realtimeqa)")
@@ -61,8 +66,9 @@ def eval_command(
     retriever = Retriever(index)
     answerer = create_backend(settings.backend)
 
-    def retrieve(question: str, n: int):  # noqa: ANN202
-        return retriever.search(question, k=n).passages
+    def retrieve(question: str, n: int, until: str | None):  # noqa: ANN202
+        filters = make_filters(until=until) if until else None
+        return retriever.search(question, k=n, filters=filters).passages
 
     def answer_text(question: str) -> str:
         return answer(question, retriever=retriever, backend=answerer, k=k).answer
@@ -113,6 +119,11 @@ def _print_table(summary: dict) -> None:
         f"article answer-recall@{k}",
         f"{ours['article_recall']:.1%}",
         f"{summary['google']['article_recall']:.1%}",
+    )
+    table.add_row(
+        f"article answer-recall@{k}, published by the question's date",
+        f"{ours['article_recall_dated']:.1%}",
+        "",
     )
     table.add_row(f"passage answer-recall@{k}", f"{ours['passage_recall']:.1%}", "")
     table.add_row(f"MRR@{k} (passages)", f"{ours['mrr']:.3f}", "")

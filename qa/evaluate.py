@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import statistics
 import time
 from collections.abc import Callable, Sequence
@@ -89,8 +90,8 @@ def percentile(values: Sequence[float], pct: float) -> float:
     if not values:
         return 0.0
     ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered) + 0.5) - 1))
-    return ordered[index]
+    rank = max(1, math.ceil(pct / 100 * len(ordered)))
+    return ordered[min(len(ordered), rank) - 1]
 
 
 def distinct_articles(passages: Sequence[Passage], k: int) -> list[str]:
@@ -102,7 +103,7 @@ def distinct_articles(passages: Sequence[Passage], k: int) -> list[str]:
     return seen[:k]
 
 
-Retrieve = Callable[[str, int], list[Passage]]
+Retrieve = Callable[[str, int, str | None], list[Passage]]  # question, n, until (YYYY-MM-DD)
 AnswerText = Callable[[str], str]
 ArticleText = Callable[[str], str]
 
@@ -115,16 +116,21 @@ def evaluate(
     k: int,
     progress: Callable[[], None] | None = None,
 ) -> dict[str, Any]:
-    """Ask every question; return the summary and per-question rows."""
+    """Ask every question; return the summary and per-question rows.
+
+    Recall uses the question text alone, as Google was queried. A second article recall limits
+    retrieval to articles published by the question's date (what a reader could have had).
+    """
     rows: list[dict[str, Any]] = []
     retrieve_ms: list[float] = []
     answer_ms: list[float] = []
     for q in questions:
         started = time.perf_counter()
-        ranked = retrieve(q.text, k * 3)
+        ranked = retrieve(q.text, k * 3, None)
         retrieve_ms.append((time.perf_counter() - started) * 1000)
         passages = [p.text for p in ranked[:k]]
         articles = [article_text(a) for a in distinct_articles(ranked, k)]
+        dated = [article_text(a) for a in distinct_articles(retrieve(q.text, k * 3, q.date), k)]
         started = time.perf_counter()
         reply = answer(q.text)
         answer_ms.append((time.perf_counter() - started) * 1000)
@@ -135,6 +141,7 @@ def evaluate(
                 "right": q.right,
                 "passage_hit": recall_at(passages, q.right, k),
                 "article_hit": recall_at(articles, q.right, k),
+                "article_hit_dated": recall_at(dated, q.right, k),
                 "rr": reciprocal_rank(passages, q.right),
                 "correct": names_only_right_choice(reply, q.choices, q.answer),
                 "google_hit": recall_at(q.google, q.right, k),
@@ -148,6 +155,7 @@ def evaluate(
         "passage_recall": sum(r["passage_hit"] for r in rows) / n,
         "article_recall": sum(r["article_hit"] for r in rows) / n,
         "mrr": sum(r["rr"] for r in rows) / n,
+        "article_recall_dated": sum(r["article_hit_dated"] for r in rows) / n,
         "accuracy": sum(r["correct"] for r in rows) / n,
         "retrieve_ms_p50": statistics.median(retrieve_ms) if retrieve_ms else 0.0,
         "retrieve_ms_p95": percentile(retrieve_ms, 95),
