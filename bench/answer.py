@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 from typing import Any
 
 from benchlib import (
-    DEFAULT_CORPUS,
     WARMUP_QUERIES,
+    index_spec,
     latency,
     log,
     markdown_table,
@@ -76,19 +75,11 @@ def render(r: dict[str, Any], index: Path) -> str:
 
 def main() -> None:
     """Time answers in a fresh process on an existing index."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--index", type=Path, required=True, help="an existing ours data dir")
-    parser.add_argument("--corpus-questions", type=Path, default=DEFAULT_CORPUS)
-    parser.add_argument("--n", type=int, default=100, help="questions to answer")
-    parser.add_argument("--k", type=int, default=5)
-    args = parser.parse_args()
-    if not any(args.index.glob("*.sqlite")):
-        raise SystemExit(f"no index in {args.index} (expected a catalog *.sqlite)")
-    prime_files(args.index)
+    spec = index_spec(__doc__, "answer")
+    prime_files(Path(spec["index"]))
     log("answering…")
-    spec = {"index": str(args.index), "questions": str(args.corpus_questions), "n": args.n}
-    result = run_worker("answer.py", "ours", {**spec, "k": args.k})
-    print(render(result, args.index))
+    result = run_worker("answer.py", "ours", spec)
+    print(render(result, Path(spec["index"])))
 
 
 if __name__ == "__main__":

@@ -18,7 +18,8 @@ HEADER = """# Benchmark results
 Each section is one run of `make bench` (`.venv/bin/python bench/run_all.py`); newest last.
 `--quick` runs small limits (a smoke check, not numbers to quote). Rerun one part with
 `bench/ingest.py [--corpus DIR] [--limit N]`, `bench/retrieval.py --index DIR [--n N]`,
-`bench/answer.py --index DIR [--n N]` or `bench/embedding.py [--n N]`. Every pipeline runs in
+`bench/answer.py --index DIR [--n N]`, `bench/embedding.py [--n N]` or
+`bench/tune.py --index DIR --questions FOLDER [--dated]`. Every pipeline runs in
 its own fresh process; the plain LangChain pipeline is RecursiveCharacterTextSplitter 1000/200 +
 HuggingFaceEmbeddings (bundled all-MiniLM-L6-v2) + Chroma cosine. Timings depend on what else
 the machine is doing: compare rows within one section, not across sections.
@@ -85,6 +86,9 @@ def main() -> None:
         )
         parts["Answer latency (extractive)"] = run(
             "answer.py", "--index", index, "--corpus-questions", questions, *n
+        )
+        parts["Retrieval settings tried (on the index the ingest built)"] = run(
+            "tune.py", "--index", str(built), "--questions", str(args.corpus), "--dated"
         )
     parts["Embedding throughput"] = run(
         "embedding.py", "--corpus", str(args.corpus), *(["--n", "32"] if args.quick else [])

@@ -11,7 +11,7 @@ from types import ModuleType
 import pytest
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
-SCRIPTS = ("benchlib", "ingest", "retrieval", "answer", "embedding", "run_all")
+SCRIPTS = ("benchlib", "ingest", "retrieval", "answer", "embedding", "tune", "run_all")
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -39,16 +39,11 @@ def test_each_script_imports(name: str) -> None:
     assert module.__doc__ and "\n" not in module.__doc__.strip()
 
 
-def test_percentile_is_nearest_rank() -> None:
-    from benchlib import latency, percentile
+def test_latency_reports_nearest_rank_percentiles() -> None:
+    from benchlib import latency
 
-    values = [float(v) for v in range(1, 21)]  # 1..20
-    assert percentile(values, 50) == 10.0
-    assert percentile(values, 95) == 19.0
-    assert percentile(values, 100) == 20.0
-    assert percentile([7.0], 95) == 7.0
-    assert percentile([], 50) == 0.0
     assert latency([3.0, 1.0, 2.0]) == {"p50": 2.0, "p95": 3.0, "mean": 2.0}
+    assert latency([float(v) for v in range(1, 21)])["p95"] == 19.0
 
 
 def test_flops_per_token_matches_hand_count() -> None:
@@ -104,8 +99,10 @@ def test_ingest_and_retrieval_render_tables() -> None:
     plain = {"articles": 2, "chunks": 12, "tokens": 2100, "truncated": 1, "wall_s": 10.0}
     plain |= {"peak_rss_mb": 950.0, "load": 1.5}
     again = {"wall_s": 0.05, "report": {"seconds": 0.004, "chunks": 0}, "load": 2.0}
-    text = ingest.render(ours, plain, again)
+    model = {"backend": "onnx", "model": "all-MiniLM-L6-v2", "seconds": 3.0}
+    text = ingest.render(ours, plain, again, model)
     assert "| ours (`qa ingest`) | 2 | 10 | 2,000 | 0 | 5.0 | 2.0 | 400 | 900 |" in text
+    assert "embeds with `onnx` (all-MiniLM-L6-v2)" in text
     assert "0.50 (target ≤ 0.6)" in text and "| 100× |" in text and "meets the target" in text
 
     ms = {"p50": 10.0, "p95": 20.0, "mean": 12.0}
