@@ -6,6 +6,7 @@ import argparse
 import os
 import random
 import statistics
+import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -21,9 +22,10 @@ from benchlib import (
     markdown_table,
     model_path,
     num,
-    peak_rss_mb,
+    run_worker,
     stay_offline,
     token_lengths,
+    worker_main,
 )
 
 BATCH_SIZES = (8, 16, 32)
@@ -83,55 +85,69 @@ def _throughput(encode: Callable[[list[str]], Any], batches: list[list[str]]) ->
     return time.perf_counter() - started
 
 
-def encoders(backends: Sequence[str]) -> dict[str, Callable[[list[str]], Any]]:
-    """One encode-a-batch function per embedding backend (each call keeps the batch together)."""
+def encoder(backend: str) -> Callable[[list[str], int, bool], Any]:
+    """A function embedding texts in batches of a size, sorted by length or in the given order,
+    as ingest calls it: torch gets one call per batch (it sorts inside a call); ONNX gets all
+    texts in one call, so its single-threaded sessions share the batches across the cores."""
     from index.embed import Embedder
     from qa.config import Settings
 
-    cache_dir = Settings().model_cache_dir
-    made: dict[str, Callable[[list[str]], Any]] = {}
-    for backend in backends:
-        embedder = Embedder(backend=backend, cache_dir=cache_dir)
-        if backend == "torch":
-            model = embedder._model
-            made[backend] = lambda b, m=model: m.encode(
-                b, batch_size=len(b), normalize_embeddings=True
-            )
-        else:
-            onnx, threads = embedder._onnx, os.cpu_count() or 1
-            made[backend] = lambda b, e=onnx: e.encode(b, len(b), threads)
-    return made
+    embedder = Embedder(backend=backend, cache_dir=Settings().model_cache_dir)
+    if backend == "torch":
+        model = embedder._model
+
+        def by_batch(texts: list[str], size: int, by_length: bool) -> None:
+            if by_length:
+                texts = sorted(texts, key=len)
+            for i in range(0, len(texts), size):
+                model.encode(texts[i : i + size], batch_size=size, normalize_embeddings=True)
+
+        return by_batch
+    onnx, threads = embedder._onnx, os.cpu_count() or 1
+    return lambda texts, size, by_length: onnx.encode(texts, size, threads, by_length)
 
 
-def measure(
-    texts: list[str], lengths: list[int], backends: Sequence[str], sizes: Sequence[int]
-) -> list[dict[str, Any]]:
-    """Seconds per configuration: backend × batch size × (corpus order, sorted), + LangChain."""
-    from langchain_huggingface import HuggingFaceEmbeddings
-
+def backend_worker(spec: dict[str, Any]) -> dict[str, Any]:
+    """Seconds per batch size × (corpus order, sorted by length) for one backend, in its own
+    process: torch's spinning OpenMP threads would otherwise slow whatever runs next."""
+    texts = sample_chunks(Path(spec["corpus"]), spec["n"])
+    lengths = [min(n + 2, MAX_SEQ) for n in token_lengths(texts)]
+    encode = encoder(spec["backend"])
+    encode(texts[:16], 8, True)  # warm-up
     by_length = sorted(range(len(texts)), key=lambda i: lengths[i])
     runs = []
-    for backend, encode in encoders(backends).items():
-        encode(texts[:16])  # warm-up
-        for size in sizes:
-            for order, idx in (("corpus order", range(len(texts))), ("sorted", by_length)):
-                ordered = [texts[i] for i in idx]
-                batches = [ordered[i : i + size] for i in range(0, len(ordered), size)]
-                pad = padding_share([lengths[i] for i in idx], size)
-                log(f"{backend}, batch {size}, {order}…")
-                seconds = _throughput(encode, batches)
-                runs.append({"name": f"{backend}, batch {size}, {order}", "s": seconds, "pad": pad})
+    for size in spec["sizes"]:
+        for order, idx in (("corpus order", range(len(texts))), ("sorted", by_length)):
+            pad = padding_share([lengths[i] for i in idx], size)
+            name = f"{spec['backend']}, batch {size}, {order}"
+            started = time.perf_counter()
+            encode(texts, size, order == "sorted")
+            runs.append({"name": name, "s": time.perf_counter() - started, "pad": pad})
+    return {"runs": runs}
+
+
+def langchain_worker(spec: dict[str, Any]) -> dict[str, Any]:
+    """LangChain's HuggingFaceEmbeddings on the same chunks, in its own process."""
+    from langchain_huggingface import HuggingFaceEmbeddings
+
+    texts = sample_chunks(Path(spec["corpus"]), spec["n"])
+    lengths = [min(n + 2, MAX_SEQ) for n in token_lengths(texts)]
     plain = HuggingFaceEmbeddings(model_name=model_path())
     plain.embed_documents(texts[:16])
+    name = "LangChain `embed_documents` (torch, batch 32, sorts inside)"
+    pad = padding_share(sorted(lengths, reverse=True), 32)
+    return {"runs": [{"name": name, "s": _throughput(plain.embed_documents, [texts]), "pad": pad}]}
+
+
+def measure(corpus: Path, n: int, backends: Sequence[str], sizes: Sequence[int]) -> list[Any]:
+    """Every backend, then LangChain, each in a fresh process on the same sampled chunks."""
+    runs: list[dict[str, Any]] = []
+    spec = {"corpus": str(corpus), "n": n, "sizes": list(sizes)}
+    for backend in backends:
+        log(f"{backend}…")
+        runs += run_worker("embedding.py", "backend", {**spec, "backend": backend})["runs"]
     log("LangChain HuggingFaceEmbeddings…")
-    runs.append(
-        {
-            "name": "LangChain `embed_documents` (torch, batch 32, sorts inside)",
-            "s": _throughput(plain.embed_documents, [texts]),
-            "pad": padding_share(sorted(lengths, reverse=True), 32),
-        }
-    )
-    return runs
+    return runs + run_worker("embedding.py", "langchain", spec)["runs"]
 
 
 def render(runs: list[dict[str, Any]], lengths: list[int], peak: float, chars: float) -> str:
@@ -162,8 +178,8 @@ def render(runs: list[dict[str, Any]], lengths: list[int], peak: float, chars: f
         f"{os.cpu_count()} threads = {num(peak / 1e9, 1)} GFLOP/s (int8 rows do the same "
         "arithmetic in int8, whose ceiling is higher, so their share can pass 100 %). "
         "os.cpu_count() "
-        f"{os.cpu_count()}, torch threads {torch.get_num_threads()}, peak RSS "
-        f"{num(peak_rss_mb(), 0)} MiB."
+        f"{os.cpu_count()}, torch threads {torch.get_num_threads()}; each backend ran in its own "
+        "process."
     )
     return markdown_table(headers, rows) + "\n\n" + note
 
@@ -181,9 +197,10 @@ def main() -> None:
     lengths = [min(n + 2, MAX_SEQ) for n in token_lengths(texts)]
     log("measuring matmul peak…")
     peak = peak_flops()
-    runs = measure(texts, lengths, args.backends, args.batch_sizes)
+    runs = measure(args.corpus, args.n, args.backends, args.batch_sizes)
     print(render(runs, lengths, peak, statistics.fmean(len(t) for t in texts)))
 
 
 if __name__ == "__main__":
-    main()
+    if not worker_main({"backend": backend_worker, "langchain": langchain_worker}, sys.argv[1:]):
+        main()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import queue
 import warnings
@@ -130,13 +131,17 @@ def _quantize(fp32: Path, target: Path) -> None:
     bench/RESULTS.md: cosine ≈ 0.99 to fp32, where per-tensor weights gave ≈ 0.95)."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    quantize_dynamic(
-        fp32,
-        target,
-        per_channel=True,
-        weight_type=QuantType.QInt8,
-        op_types_to_quantize=["MatMul"],
-    )
+    logging.disable(logging.WARNING)  # its advice to pre-process applies to static quantization
+    try:
+        quantize_dynamic(
+            fp32,
+            target,
+            per_channel=True,
+            weight_type=QuantType.QInt8,
+            op_types_to_quantize=["MatMul"],
+        )
+    finally:
+        logging.disable(logging.NOTSET)
 
 
 class OnnxEncoder:
@@ -175,11 +180,15 @@ class OnnxEncoder:
         finally:
             self._idle.put(session)
 
-    def encode(self, texts: Sequence[str], batch_size: int, threads: int) -> np.ndarray:
+    def encode(
+        self, texts: Sequence[str], batch_size: int, threads: int, by_length: bool = True
+    ) -> np.ndarray:
         """Unit-length vectors, one row per text, in the order given."""
         encodings = self.tokenizer.encode_batch(list(texts))
         # Similar lengths share a batch, so little compute goes to padding.
-        order = sorted(range(len(encodings)), key=lambda i: len(encodings[i].ids))
+        order = list(range(len(encodings)))
+        if by_length:
+            order.sort(key=lambda i: len(encodings[i].ids))
         batches = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
 
         def embed(batch: list[int]) -> np.ndarray:
