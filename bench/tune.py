@@ -56,7 +56,7 @@ def score(
     index: Any, questions: list[Any], config: Any, k: int, limit: str | None
 ) -> dict[str, Any]:
     """Recall over passages and distinct articles, MRR and latency for one config."""
-    from qa.evaluate import distinct_articles, recall_at, reciprocal_rank
+    from qa.evaluate import retrieval_hits
     from qa.retrieve import Retriever
 
     retriever = Retriever(index, config)
@@ -68,19 +68,15 @@ def score(
             texts[article_id] = stored.article.text if stored else ""
         return texts[article_id]
 
-    hits = {"passage": 0, "article": 0, "rr": 0.0}
+    hits = {"passage_hit": 0.0, "article_hit": 0.0, "rr": 0.0}
     times = []
     for q in questions:
         filters = date_filters(limit, q.date)
         started = time.perf_counter()
         ranked = retriever.search(q.text, k=k * 3, filters=filters).passages
         times.append((time.perf_counter() - started) * 1000)
-        passages = [p.text for p in ranked[:k]]
-        hits["passage"] += recall_at(passages, q.right, k)
-        hits["article"] += recall_at(
-            [article_text(a) for a in distinct_articles(ranked, k)], q.right, k
-        )
-        hits["rr"] += reciprocal_rank(passages, q.right)
+        for key, value in retrieval_hits(ranked, q.right, article_text, k).items():
+            hits[key] += value
     n = max(1, len(questions))
     return {**{key: value / n for key, value in hits.items()}, "ms": latency(times)}
 
@@ -115,7 +111,7 @@ def main() -> None:
             log(f"{label}…")
             r = score(index, questions, config, args.k, limit)
             rows.append(
-                [label, f"{r['article']:.1%}", f"{r['passage']:.1%}", f"{r['rr']:.3f}"]
+                [label, f"{r['article_hit']:.1%}", f"{r['passage_hit']:.1%}", f"{r['rr']:.3f}"]
                 + [num(r["ms"]["p50"]), num(r["ms"]["p95"])]
             )
     k = args.k

@@ -260,11 +260,10 @@ class Catalog:
 
     def counts(self) -> tuple[int, int]:
         """(articles, chunks) held."""
-        articles = self.reader.execute("SELECT count(*) FROM articles").fetchone()[0]
-        chunks = self.reader.execute(
-            "SELECT coalesce(sum(chunk_count), 0) FROM articles"
-        ).fetchone()[0]
-        return articles, chunks
+        row = self.reader.execute(
+            "SELECT count(*), coalesce(sum(chunk_count), 0) FROM articles"
+        ).fetchone()
+        return row[0], row[1]
 
     def iter_articles(self) -> Iterable[Article]:
         """Every stored article (for re-embedding)."""

@@ -14,6 +14,11 @@ BUNDLED_MODEL = "all-MiniLM-L6-v2"
 BACKENDS = ("torch", "onnx", "onnx-int8")
 
 
+def model_id(model: str, backend: str) -> str:
+    """What an index records about its vectors: int8 vectors differ, so they get their own id."""
+    return model + ("+int8" if backend == "onnx-int8" else "")
+
+
 def resolve_model_path(model: str) -> str:
     """The bundled model's folder for its short name; any other name or path as given."""
     if model in (BUNDLED_MODEL, f"sentence-transformers/{BUNDLED_MODEL}"):
@@ -58,7 +63,7 @@ class Embedder(Embeddings):
     @property
     def model_id(self) -> str:
         """What the index records: vectors from two ids must never be mixed."""
-        return self.model_name + ("+int8" if self.backend == "onnx-int8" else "")
+        return model_id(self.model_name, self.backend)
 
     @cached_property
     def model_path(self) -> Path:
@@ -85,27 +90,28 @@ class Embedder(Embeddings):
     @cached_property
     def tokenizer(self) -> Any:
         """The model's fast tokenizer, loaded without torch."""
+        return self._load_tokenizer(truncate_at=None)
+
+    def _load_tokenizer(self, truncate_at: int | None) -> Any:
         from tokenizers import Tokenizer
 
         tokenizer = Tokenizer.from_file(str(self.model_path / "tokenizer.json"))
         # The shipped tokenizer.json pads and truncates to 128; we want true lengths.
         tokenizer.no_padding()
-        tokenizer.no_truncation()
+        if truncate_at is None:
+            tokenizer.no_truncation()
+        else:
+            tokenizer.enable_truncation(truncate_at)
         return tokenizer
 
     @cached_property
     def _onnx(self) -> Any:
-        from tokenizers import Tokenizer
-
         from index.onnx_encoder import OnnxEncoder, default_cache_dir, onnx_model_file
 
         stay_offline()
         cache_dir = self.cache_dir or default_cache_dir()
         model_file = onnx_model_file(self.model_path, cache_dir, int8=self.backend == "onnx-int8")
-        tokenizer = Tokenizer.from_file(str(self.model_path / "tokenizer.json"))
-        tokenizer.no_padding()
-        tokenizer.enable_truncation(self.max_tokens)
-        return OnnxEncoder(model_file, tokenizer)
+        return OnnxEncoder(model_file, self._load_tokenizer(truncate_at=self.max_tokens))
 
     @property
     def dimension(self) -> int:

@@ -18,9 +18,9 @@ def eval_index_dir(settings: Settings, folder: Path) -> Path:
     """Where the pooled index of a corpus lives (one per corpus, model and chunking)."""
     files = sorted(folder.glob("*_gcs.jsonl"))
     basis = "|".join(f"{p.name}:{p.stat().st_size}" for p in files)
-    model = settings.embedding_model + (
-        "+int8" if settings.embedding_backend == "onnx-int8" else ""
-    )
+    from index.embed import model_id
+
+    model = model_id(settings.embedding_model, settings.embedding_backend)
     basis += f"|{model}|{settings.chunk_tokens}|{settings.chunk_overlap_tokens}"
     if settings.chunk_context != "title-date":  # keeps the names of indexes built before it
         basis += f"|{settings.chunk_context}"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -32,7 +33,7 @@ class Settings(BaseSettings):
     chroma_port: int = Field(8000, description="Chroma server port.")
 
     embedding_model: str = Field("all-MiniLM-L6-v2", description="Bundled name or local path.")
-    embedding_backend: str = Field(
+    embedding_backend: Literal["torch", "onnx", "onnx-int8"] = Field(
         "onnx", description="torch, onnx (same vectors, faster) or onnx-int8 (fastest)."
     )
     embedding_device: str = Field("cpu", description="torch device (torch backend only).")
@@ -42,7 +43,7 @@ class Settings(BaseSettings):
     )
     chunk_tokens: int = Field(200, ge=32, le=250, description="Max word pieces per chunk.")
     chunk_overlap_tokens: int = Field(48, ge=0, description="Max overlap carried between chunks.")
-    chunk_context: str = Field(
+    chunk_context: Literal["title-date", "title", "none"] = Field(
         "title-date", description="Header the embedder reads per chunk: title-date, title, none."
     )
     max_file_bytes: int = Field(20_000_000, ge=1, description="Largest file ingest accepts.")
@@ -54,13 +55,6 @@ class Settings(BaseSettings):
     llm_temperature: float = Field(0.0, ge=0.0, le=2.0)
     llm_max_tokens: int = Field(400, ge=16)
     top_k: int = Field(5, ge=1, le=50, description="Passages given to the answer step.")
-
-    @field_validator("embedding_backend")
-    @classmethod
-    def _known_backend(cls, value: str) -> str:
-        if value not in ("torch", "onnx", "onnx-int8"):
-            raise ValueError("choose torch, onnx or onnx-int8")
-        return value
 
 
 def build_index(settings: Settings):  # noqa: ANN201 (index types stay out of import time)

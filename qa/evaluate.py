@@ -103,6 +103,20 @@ def distinct_articles(passages: Sequence[Passage], k: int) -> list[str]:
     return seen[:k]
 
 
+def retrieval_hits(
+    ranked: Sequence[Passage], right: str, article_text: Callable[[str], str], k: int
+) -> dict[str, Any]:
+    """Whether the top `k` passages, and the top `k` distinct articles, hold the right choice,
+    and the reciprocal rank of the first passage that does."""
+    passages = [p.text for p in ranked[:k]]
+    articles = [article_text(a) for a in distinct_articles(ranked, k)]
+    return {
+        "passage_hit": recall_at(passages, right, k),
+        "article_hit": recall_at(articles, right, k),
+        "rr": reciprocal_rank(passages, right),
+    }
+
+
 Retrieve = Callable[[str, int, str | None], list[Passage]]  # question, n, until (YYYY-MM-DD)
 AnswerText = Callable[[str], str]
 ArticleText = Callable[[str], str]
@@ -128,9 +142,8 @@ def evaluate(
         started = time.perf_counter()
         ranked = retrieve(q.text, k * 3, None)
         retrieve_ms.append((time.perf_counter() - started) * 1000)
-        passages = [p.text for p in ranked[:k]]
-        articles = [article_text(a) for a in distinct_articles(ranked, k)]
-        dated = [article_text(a) for a in distinct_articles(retrieve(q.text, k * 3, q.date), k)]
+        hits = retrieval_hits(ranked, q.right, article_text, k)
+        dated = retrieval_hits(retrieve(q.text, k * 3, q.date), q.right, article_text, k)
         started = time.perf_counter()
         reply = answer(q.text)
         answer_ms.append((time.perf_counter() - started) * 1000)
@@ -139,10 +152,8 @@ def evaluate(
                 "id": q.id,
                 "question": q.text,
                 "right": q.right,
-                "passage_hit": recall_at(passages, q.right, k),
-                "article_hit": recall_at(articles, q.right, k),
-                "article_hit_dated": recall_at(dated, q.right, k),
-                "rr": reciprocal_rank(passages, q.right),
+                **hits,
+                "article_hit_dated": dated["article_hit"],
                 "correct": names_only_right_choice(reply, q.choices, q.answer),
                 "google_hit": recall_at(q.google, q.right, k),
                 "answer": reply,

@@ -73,8 +73,8 @@ class Retriever:
         """The `k` best passages for `query` that pass `filters`."""
         filters = filters or Filters()
         started = time.perf_counter()
-        # Lexical search runs in SQLite and embedding in torch, both outside the GIL: on two
-        # cores they overlap, so a search costs about the slower of the two, not their sum.
+        # Lexical search runs in SQLite and embedding in onnxruntime (or torch), both outside the
+        # GIL: on two cores they overlap, so a search costs about the slower, not the sum.
         pending = self._submit(self._lexical, query, filters)
         dense, best = self._dense(query, filters)
         t_dense = time.perf_counter()
