@@ -89,6 +89,9 @@ def _export(model_path: Path, target: Path) -> None:
     """Export transformer + pooling + L2 normalisation as one graph with dynamic shapes."""
     import torch
     from transformers import AutoModel
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # a "Loading weights" bar would land in the ingest output
 
     class Pooled(torch.nn.Module):
         def __init__(self, model: Any, mode: str) -> None:
