@@ -56,6 +56,34 @@ class Settings(BaseSettings):
     llm_max_tokens: int = Field(400, ge=16)
     top_k: int = Field(5, ge=1, le=50, description="Passages given to the answer step.")
 
+    # Limits where input enters (questions, chat history, pasted text, chunks).
+    max_question_chars: int = Field(1000, ge=10, description="Longest question accepted.")
+    max_history_turns: int = Field(20, ge=0, description="Chat turns kept for follow-ups.")
+    max_history_chars: int = Field(4000, ge=100, description="Longest history turn accepted.")
+    max_paste_chars: int = Field(1_000_000, ge=1, description="Longest pasted article accepted.")
+    max_chunks_per_article: int = Field(1000, ge=1, description="More chunks: article refused.")
+    max_chunk_chars: int = Field(4000, ge=200, description="Longer chunks are split hard.")
+
+    # What visitors of `qa serve` may do (the operator decides; visitors never pick a URL).
+    ui_backends: str | None = Field(
+        None,
+        description="Comma-separated backends visitors may pick (default: extractive + "
+        "QA_BACKEND).",
+    )
+    allow_updates: bool = Field(
+        False, description="Let the Library tab and /add replace an article's text."
+    )
+    read_only: bool = Field(False, description="Serve without adding or deleting articles.")
+    allow_hosts: str | None = Field(
+        None, description="Comma-separated extra Host names `qa serve` answers to."
+    )
+
+    def visitor_backends(self) -> list[str]:
+        """The backends a visitor may choose, the operator's default first."""
+        names = (self.ui_backends or "").split(",") if self.ui_backends else []
+        chosen = [n.strip() for n in names if n.strip()] or [self.backend, "extractive"]
+        return list(dict.fromkeys(chosen))
+
 
 def build_index(settings: Settings):  # noqa: ANN201 (index types stay out of import time)
     """The article index the settings describe (nothing is opened until used)."""

@@ -22,12 +22,14 @@ class Passage:
     url: str | None = None
     published_at: str | None = None
     author: str | None = None
+    flags: tuple[str, ...] = ()  # warnings about the passage itself, e.g. "suspicious"
 
     def to_json(self) -> dict[str, Any]:
         """The passage as `qa ask --json` prints it."""
-        keys = ("n", "article_id", "chunk_id", "score", "text", "start", "end")
+        keys = ("n", "article_id", "chunk_id", "score", "text", "start", "end", "flags")
         data = {k: getattr(self, k) for k in keys}
         data["score"] = round(self.score, 6)
+        data["flags"] = list(self.flags)
         return data
 
 

@@ -173,6 +173,7 @@ def test_ask_json_through_the_cli(built_index, tmp_path) -> None:
         "n",
         "article_id",
         "chunk_id",
+        "flags",
         "score",
         "text",
         "start",
