@@ -48,9 +48,11 @@ def ask(
 ) -> None:
     """Answer a question from the indexed articles, citing the exact passages.
 
-    Streams the answer, then lists each source once with its quotes under it. With --json only
-    the `qa ask --json` object is written. Exits 1 when nothing is indexed or the backend's
-    server cannot answer.
+    Streams the answer, then lists each source once with its quotes under it.
+
+    With --json only the `qa ask --json` object is written (errors: one line on stderr).
+
+    Exits 1 when nothing is indexed or the backend's server cannot answer, 2 on bad options.
     """
     from qa.answer import QuestionError
     from qa.retrieve import make_filters
