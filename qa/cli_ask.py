@@ -146,7 +146,8 @@ class AskSession:
         except QAError:
             raise
         except (RuntimeError, ValueError, ConnectionError) as exc:  # e.g. a missing model file
-            raise QAError(str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc))
+            text = str(exc).strip()
+            raise QAError(text.splitlines()[0] if text else repr(exc)) from None
         finally:
             if wrote:
                 sys.stdout.write("\n")

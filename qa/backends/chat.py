@@ -75,9 +75,6 @@ class BackendRequestError(BackendUnavailableError):
         where = f" at {self.url}" if self.url else ""
         self.args = (f"the {backend} backend's server{where} answered HTTP {status}: {reason}",)
 
-    def __str__(self) -> str:
-        return str(self.args[0])
-
     def public_message(self) -> str:
         """No URL and no upstream text for visitors."""
         return (
