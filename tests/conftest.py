@@ -66,10 +66,14 @@ def missing_data(*paths: str) -> str | None:
     absent = [p for p in paths or ("data/realtimeqa",) if not (SHARED / p).exists()]
     if not absent:
         return None
+    what = (
+        "the team's RealTime QA folders in ../shared/data/realtimeqa"
+        if absent[0].startswith("data/realtimeqa")
+        else f"the team's ../shared/{absent[0]}"
+    )
     return (
-        f"needs the team's RealTime QA folders in ../shared/data/realtimeqa ({SHARED / absent[0]} "
-        "is missing): check out the team's `shared` folder beside the repository or set "
-        "QA_TEST_SHARED=/path/to/shared (source: tests/fixtures/realtimeqa/README.md)"
+        f"needs {what} ({SHARED / absent[0]} is missing): put the team's `shared` folder beside "
+        "the repository or set QA_TEST_SHARED=/path/to/shared"
     )
 
 
