@@ -95,8 +95,11 @@ def test_filters_and_diversity(ask, index_copy) -> None:
         per_article[p.article_id] = per_article.get(p.article_id, 0) + 1
     assert max(per_article.values()) <= 2, "no single article may flood the top k"
 
-    only_2025 = retriever.search("China", k=5, filters=make_filters(since="2025-01-01"))
-    assert {p.published_at for p in only_2025.passages} == {"2025-01-21"}
+    january = make_filters(since="2025-01-01", until="2025-01-31")
+    only_january = retriever.search("China", k=5, filters=january)
+    assert {p.published_at for p in only_january.passages} == {"2025-01-21"}
+    later = retriever.search("China", k=5, filters=make_filters(since="2025-02-01"))
+    assert later.passages and all(p.published_at >= "2025-02-01" for p in later.passages)
     cnn = retriever.search("China", k=5, filters=make_filters(outlets=["cnn.com"]))
     assert cnn.passages and {p.outlet for p in cnn.passages} == {"cnn.com"}
     one = everything.passages[0].article_id
