@@ -123,9 +123,13 @@ def test_injected_instructions_do_not_change_the_answer() -> None:
     evil = other(INJECTION, len(clean) + 1, "evil")
     before = ask("What did Putin say about trade?", clean)
     after = ask("What did Putin say about trade?", [*clean, evil])
-    assert after == before and "cheese" not in after
+    note = f"Note: passage {evil.n} holds instructions addressed to an AI; they were ignored."
+    assert after == f"{before}\n{note}" and "cheese" not in after
     first = [replace(evil, n=1), *(replace(p, n=p.n + 1) for p in clean)]
-    assert "cheese" not in ask("What did Putin say about trade?", first)
+    reordered = ask("What did Putin say about trade?", first)
+    assert "cheese" not in reordered and reordered.endswith(
+        "passage 1 holds instructions addressed to an AI; they were ignored."
+    )
 
 
 def test_headlines_are_skipped_and_every_sentence_stays_its_own() -> None:
