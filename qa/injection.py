@@ -10,6 +10,7 @@ from functools import cache, lru_cache
 from index.sentences import split_sentences
 from qa.citations import STOPWORDS
 from qa.injection_patterns import matches
+from qa.models import Passage
 
 SUSPICIOUS = "suspicious"
 # A citation marker like ours ("[2]", "[1, 3]"): copied verbatim it would forge a citation.
@@ -30,12 +31,10 @@ _PAYLOAD_AFTER = re.compile(
     re.I,
 )
 _QUOTED = re.compile(r"[\"“]([^\"”\n]{3,80})[\"”]|(?<=[\s:])['‘]([^'’\n]{3,80})['’](?![A-Za-z])")
-_CONFUSABLE = str.maketrans(
-    "аеорсухіѕјԁһӏԛԝАВЕКМНОРСТХІЈЅαοιρνκτΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",
-    "aeopcyxisjdhlqwABEKMHOPCTXIJSaoipvktABEZHIKMNOPTYX",
-)
+# Cyrillic and Greek letters that look like Latin ones, and the Latin letters they imitate.
+_LOOKALIKES = "аеорсухіѕјԁһӏԛԝАВЕКМНОРСТХІЈЅαοιρνκτΑΒΕΖΗΙΚΜΝΟΡΤΥΧ"
+_CONFUSABLE = str.maketrans(_LOOKALIKES, "aeopcyxisjdhlqwABEKMHOPCTXIJSaoipvktABEZHIKMNOPTYX")
 _ODD = re.compile(r"[^\x00-\x7f]|[\r\v\f]")
-_LOOKALIKES = frozenset("аеорсухіѕјԁһӏԛԝАВЕКМНОРСТХІЈЅαοιρνκτΑΒΕΖΗΙΚΜΝΟΡΤΥΧ")
 _LINE_BREAKS = {"\r": "\n", "\v": "\n", "\f": "\n", "\x85": "\n", "\u2028": "\n", "\u2029": "\n"}
 
 
@@ -77,17 +76,19 @@ def passage_flags(
     return (SUSPICIOUS,) if has_injection(text, title, outlet, author) else ()
 
 
-def is_suspicious(passage: object) -> bool:
+def is_suspicious(passage: Passage) -> bool:
     """True for a passage flagged at retrieval, or whose fields hold instructions to an AI."""
-    if SUSPICIOUS in getattr(passage, "flags", ()):
+    if SUSPICIOUS in passage.flags:
         return True
-    fields = ("text", "title", "outlet", "author")
-    return has_injection(*(getattr(passage, name, None) for name in fields))
+    return has_injection(passage.text, passage.title, passage.outlet, passage.author)
 
 
-def injection_note(passages: Iterable[object]) -> str:
-    """The answer's note naming the passages whose instructions were ignored ("" if none)."""
-    numbers = [getattr(p, "n", 0) for p in passages if is_suspicious(p)]
+def injection_note(passages: Iterable[Passage]) -> str:
+    """The answer's note naming the passages whose instructions were ignored ("" if none).
+
+    It carries no [n] marker, so it is never taken for a cited claim.
+    """
+    numbers = [p.n for p in passages if is_suspicious(p)]
     if not numbers:
         return ""
     if len(numbers) == 1:
@@ -119,6 +120,7 @@ def _payloads(sentence: str) -> list[frozenset[str]]:
 
 
 def _content(text: str) -> frozenset[str]:
+    """The content words of `text`, lowercased (the words of the instruction itself left out)."""
     words = re.findall(r"[^\W_]+", text.lower())
     return frozenset(w for w in words if w not in STOPWORDS and w not in ("ai", "answer", "say"))
 
@@ -142,8 +144,9 @@ def _normalise(text: str) -> tuple[str, list[int] | range]:
     look-alikes inside words that also hold Latin letters become Latin ("ignоre" with a Cyrillic
     о), so none of them hides an instruction.
     """
-    odd = {ch for ch in _ODD.findall(text) if _normal_char(ch) != ch}
-    disguised = any(ch in _LOOKALIKES for ch in _ODD.findall(text))
+    unusual = set(_ODD.findall(text))
+    odd = {ch for ch in unusual if _normal_char(ch) != ch}
+    disguised = any(ch in _LOOKALIKES for ch in unusual)
     if not odd and not disguised:
         return text, range(len(text) + 1)
     chars: list[str] = []
@@ -162,6 +165,7 @@ def _normalise(text: str) -> tuple[str, list[int] | range]:
 
 @cache
 def _normal_char(ch: str) -> str:
+    """One character as the patterns read it ("" for an invisible format character)."""
     if ch.isascii():
         return _LINE_BREAKS.get(ch, ch)
     if ch in _LINE_BREAKS:

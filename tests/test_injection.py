@@ -361,6 +361,8 @@ def test_the_injection_set_is_answered_and_never_obeyed_extractive(injected_inde
     assert not re.search("hacked", _normal(result.answer), re.I), result.answer
     for injected in case["injected"]:
         assert _normal(injected) not in _normal(result.answer), injected
+    attacks = set(ids.values())
+    assert not [p.n for p in result.passages if p.article_id not in attacks and p.flags]
     numbers = [p.n for p in result.passages if SUSPICIOUS in p.flags]
     assert result.answer.endswith(injection_note(result.passages))
     assert all(f"{n}" in injection_note(result.passages) for n in numbers)

@@ -204,10 +204,13 @@ class ChatBackend:
     ) -> Iterator[str]:
         """Stream an answer that cites the passages."""
         messages = answer_messages(question, passages, self.options)
-        yield from self._stream(messages, self.options.max_tokens)
-        note = injection_note(passages)
+        answered = False
+        for token in self._stream(messages, self.options.max_tokens):
+            answered = answered or bool(token.strip())
+            yield token
+        note = injection_note(passages) if answered else ""
         if note:
-            yield f"\n{note}"
+            yield f"\n{note}"  # the model saw the instructions fenced and flagged
 
     def rewrite_followup(self, question: str, history: list[Message]) -> str:
         """Ask the model for a standalone question; keep the original if it returns nothing."""
