@@ -182,11 +182,12 @@ _ANYWHERE: tuple[tuple[str, str], ...] = (
         r"[\[［]\s*\d{1,3}\s*[\]］][^.!?\n]{0,80}\b(?:answer|verified|source|passage|citation)"
         r"|\b(?:answer|verified|source|passage|citation)\b[^.!?\n]{0,80}[\[［]\s*\d{1,3}\s*[\]］]",
     ),
-    # Markup: script/image tags, HTML comments, markdown images (a classic exfiltration).
+    # Markup that carries instructions or data out: hidden HTML comments, markdown images and
+    # script links (a rendered model answer would fetch or run them). Script and image tags in
+    # article text attack the page, not the model: the fence and the UI's escaping hold them.
     (
-        _BRACKETS + ", ![, ](, onerror, onload, onclick, onmouseover",
-        rf"{_OPEN}\s*(?:script|iframe|img|svg|object|embed)\b|{_OPEN}!--|!\[[^\]\n]{{0,100}}\]\(\s*[^)\s]+|\]\(\s*(?:javascript|data|"
-        r"vbscript):|\bon(?:error|load|click|mouseover)\s*=",
+        "!--, ![, ](",
+        rf"{_OPEN}!--|!\[[^\]\n]{{0,100}}\]\(\s*[^)\s]+|\]\(\s*(?:javascript|data|vbscript):",
     ),
     # The same in other languages.
     (
