@@ -138,15 +138,6 @@ def _library_tab(read_only: bool = False) -> dict[str, Any]:
     with gr.Row(equal_height=False):
         with gr.Column(scale=1, visible=not read_only, min_width=320):
             gr.Markdown("### Add articles")
-            # Above the forms, so the outcome shows where the Add button was just pressed.
-            w["status"] = gr.Textbox(
-                label="Result",
-                lines=2,
-                max_lines=8,
-                interactive=False,
-                elem_id="ingest-status",
-                placeholder="What was added, updated or refused shows here.",
-            )
             with gr.Tab("Upload"):
                 kinds = ", ".join(library.ALLOWED_TYPES)
                 w["files"] = gr.File(
@@ -160,10 +151,10 @@ def _library_tab(read_only: bool = False) -> dict[str, Any]:
                 w["title"] = gr.Textbox(label="Title", elem_id="paste-title")
                 w["text"] = gr.Textbox(label="Text", lines=6, elem_id="paste-text")
                 with gr.Row():
-                    w["url"] = gr.Textbox(label="URL", elem_id="paste-url")
-                    w["outlet"] = gr.Textbox(label="Outlet", elem_id="paste-outlet")
+                    w["url"] = gr.Textbox(label="URL", elem_id="paste-url", scale=2, min_width=120)
+                    w["outlet"] = gr.Textbox(label="Outlet", elem_id="paste-outlet", min_width=80)
                     w["date"] = gr.Textbox(
-                        label="Date", placeholder="YYYY-MM-DD", elem_id="paste-date"
+                        label="Date", placeholder="YYYY-MM-DD", elem_id="paste-date", min_width=80
                     )
                 w["add_text"] = gr.Button("Add article", variant="primary", elem_id="add-text")
             with gr.Tab("URL / feed"):
@@ -171,6 +162,15 @@ def _library_tab(read_only: bool = False) -> dict[str, Any]:
                     label="Web page or RSS/Atom feed URLs, one per line", lines=3
                 )
                 w["add_urls"] = gr.Button("Fetch and add", variant="primary")
+            # Right under the button just pressed, and scrolled into view when it changes.
+            w["status"] = gr.Textbox(
+                label="Result",
+                lines=2,
+                max_lines=8,
+                interactive=False,
+                elem_id="ingest-status",
+                placeholder="What was added, updated or refused shows here.",
+            )
         with gr.Column(scale=2):
             gr.Markdown("### Indexed articles")
             w["search"] = gr.Textbox(show_label=False, placeholder="Search title, outlet, id…")

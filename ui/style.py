@@ -104,20 +104,24 @@ JS = """
     if (target) activate(target);
   });
   const SAYS = "'s message: ";
-  const plainLabels = (root) => {
-    root.querySelectorAll('[aria-label*="' + SAYS + '"]').forEach((el) => {
+  const plainLabels = () => {
+    document.querySelectorAll('#chat [aria-label*="' + SAYS + '"]').forEach((el) => {
       const label = el.getAttribute('aria-label');
-      if (!label.includes('<')) return;
       const who = label.slice(0, label.indexOf(SAYS));
       const text = (el.innerText || el.textContent || '').replace(/\\s+/g, ' ').trim();
-      el.setAttribute('aria-label', who + SAYS + text);
+      if (label !== who + SAYS + text) el.setAttribute('aria-label', who + SAYS + text);
     });
   };
-  new MutationObserver(() => plainLabels(document)).observe(document.body, {
+  let queued = false;
+  new MutationObserver(() => {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(() => { queued = false; plainLabels(); });
+  }).observe(document.body, {
     subtree: true, childList: true, characterData: true, attributes: true,
     attributeFilter: ['aria-label'],
   });
-  plainLabels(document);
+  plainLabels();
 }
 """
 
