@@ -57,9 +57,10 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any, str | None]:
     """(seconds, result, error text or None)."""
     started = time.perf_counter()
     try:
-        return time.perf_counter() - started, fn(), None
+        result = fn()
     except Exception as exc:  # noqa: BLE001 (every failure is a result here)
         return time.perf_counter() - started, None, f"{type(exc).__name__}: {exc}"[:300]
+    return time.perf_counter() - started, result, None
 
 
 def run_load(
@@ -68,8 +69,8 @@ def run_load(
     """Drive the server at `url`; returns latencies, errors and what was present at the end."""
     from gradio_client import Client
 
-    def client() -> Any:
-        return Client(url, verbose=False, download_files=False)
+    def client() -> Any:  # a browser waits as long as it takes; so do we (no 5 s timeouts)
+        return Client(url, verbose=False, download_files=False, httpx_kwargs={"timeout": 600})
 
     asks: list[float] = []
     add_times: list[float] = []

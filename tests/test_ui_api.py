@@ -264,6 +264,23 @@ def test_auth_protects_the_page_and_the_api(tmp_path: Path) -> None:
         assert client.predict(api_name="/articles") == []
 
 
+def test_empty_index_is_said_in_the_chat_and_ask(tmp_path: Path) -> None:
+    from gradio_client import Client
+    from gradio_client.exceptions import AppError
+
+    with running_app(tmp_path / "empty") as url:
+        client = Client(url, verbose=False, download_files=False)
+        with pytest.raises(AppError, match="No articles are indexed yet: add some in the Library"):
+            client.predict("What did Putin say?", api_name="/ask")
+        fn, trigger = event_id(config_of(url), "question", "submit")
+        reply = gradio_event(
+            url, fn, trigger, ["What did Putin say?", [], None, "extractive", 5, [], "", ""]
+        )
+    assert reply["success"]
+    assert "No articles are indexed yet" in json.dumps(reply["output"])
+    assert str(tmp_path) not in json.dumps(reply["output"])  # visitors are not told the path
+
+
 def test_serve_refuses_an_open_lan_bind_before_loading_anything() -> None:
     import typer
     from typer.testing import CliRunner

@@ -31,11 +31,8 @@ def header_html(service: QAService) -> str:
     """The title line with the version and the current article count."""
     count = len(service.list_articles())
     noun = "article" if count == 1 else "articles"
-    mode = (
-        " Read-only: the operator has turned off adding and deleting."
-        if (service.settings.read_only)
-        else ""
-    )
+    read_only = service.settings.read_only
+    mode = " Read-only: the operator has turned off adding and deleting." if read_only else ""
     return (
         f'<h1>Article QA <span class="version">v{esc(version())}</span></h1>'
         "<p>Ask about the indexed news articles: every answer sentence cites the exact quoted "

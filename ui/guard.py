@@ -87,16 +87,24 @@ def origin_allowed(origin: str, hosts: set[tuple[str, int | None]]) -> bool:
     return split_host(parts.netloc) in hosts
 
 
-async def _reply(send: Callable[..., Any], status: int, text: str, **headers: str) -> None:
-    body = text.encode()
-    raw = [
-        (b"content-type", b"text/plain; charset=utf-8"),
-        (b"content-length", str(len(body)).encode()),
-        (b"x-content-type-options", b"nosniff"),
-        *((k.replace("_", "-").encode(), v.encode()) for k, v in headers.items()),
-    ]
+async def _reply(
+    send: Callable[..., Any],
+    status: int,
+    body: str,
+    kind: str = "text/plain; charset=utf-8",
+    **more: str,
+) -> None:
+    """A whole response from the middleware itself (the app behind it never sees the request)."""
+    data = body.encode()
+    headers = {
+        "content-type": kind,
+        "content-length": str(len(data)),
+        "x-content-type-options": "nosniff",
+    }
+    headers |= {k.replace("_", "-"): v for k, v in more.items()}
+    raw = [(k.encode(), v.encode()) for k, v in headers.items()]
     await send({"type": "http.response.start", "status": status, "headers": raw})
-    await send({"type": "http.response.body", "body": body})
+    await send({"type": "http.response.body", "body": data})
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -198,7 +206,8 @@ class LoginThrottle:
         if wait > 0:
             seconds = math.ceil(wait)
             detail = f"Too many failed logins: try again in {seconds} s."
-            await _json_reply(send, 429, {"detail": detail}, retry_after=str(seconds))
+            body = json.dumps({"detail": detail})
+            await _reply(send, 429, body, "application/json", retry_after=str(seconds))
             return
         status: list[int] = []
 
@@ -210,14 +219,3 @@ class LoginThrottle:
         await self.app(scope, receive, watch)
         if status:
             self.record(client, ok=status[0] < 400)
-
-
-async def _json_reply(send: Callable[..., Any], status: int, data: object, **headers: str) -> None:
-    body = json.dumps(data).encode()
-    raw = [
-        (b"content-type", b"application/json"),
-        (b"content-length", str(len(body)).encode()),
-        *((k.replace("_", "-").encode(), v.encode()) for k, v in headers.items()),
-    ]
-    await send({"type": "http.response.start", "status": status, "headers": raw})
-    await send({"type": "http.response.body", "body": body})
