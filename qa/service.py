@@ -24,6 +24,7 @@ from qa.models import Answer
 from qa.retrieve import Retriever, make_filters
 
 MAX_K = 20  # passages a visitor may ask for
+LOCK_WAIT_S = 30.0  # how long an add or delete waits for another process's write to finish
 PASTED = "<pasted text>"  # the `source` of articles pasted in the Library tab or sent to /add
 
 
@@ -95,6 +96,9 @@ class QAService:
         """The article index (checked against the settings on first use)."""
         index = build_index(self.settings)
         index.check_compatible()
+        # Visitors wait at most this long for the data folder's writer lock, then are told who
+        # holds it (the index raises an error whose public_message() names the process).
+        index.lock_timeout = LOCK_WAIT_S
         return index
 
     @cached_property

@@ -87,13 +87,15 @@ BUSY = "the index is busy: another process is writing to it; try again in a minu
 def visitor_message(exc: BaseException, scrub: Scrubber, doing: str) -> str:
     """What a visitor is told about a failure; the operator's terminal gets the details.
 
-    QAErrors carry a message meant for visitors; a ValueError or TimeoutError is bad input or a
-    busy index, whose own first line says what to do. Anything else is a bug or an outage: the
-    visitor gets a generic line, the log the traceback, and neither a secret.
+    QAErrors (and any error with a `public_message()`, such as the index's busy error naming the
+    process that holds the writer lock) carry a message meant for visitors; a ValueError or
+    TimeoutError is bad input or a busy index, whose own first line says what to do. Anything
+    else is a bug or an outage: the visitor gets a generic line, the log the traceback, and
+    neither a secret.
     """
     from qa.errors import QAError
 
-    if isinstance(exc, QAError):
+    if isinstance(exc, QAError) or callable(getattr(exc, "public_message", None)):
         LOG.warning("%s: %s", doing, scrub(exc))
         return scrub(exc.public_message())
     if isinstance(exc, ValueError | TimeoutError):
