@@ -295,8 +295,11 @@ def test_login_throttle_doubles_per_address_and_forgets_on_success() -> None:
     assert throttle.wait_left("10.0.0.1") == 0  # a success starts the count again
 
 
-def start_serve(data_dir: Path, env: dict[str, str], *args: str) -> tuple[subprocess.Popen, str]:
-    """`qa serve --port 0` in its own process; returns it and the URL it printed when ready."""
+def start_serve(
+    data_dir: Path, env: dict[str, str], *args: str
+) -> tuple[subprocess.Popen, str, str]:
+    """`qa serve --port 0` in its own process; returns it, the URL it printed when ready and
+    what it printed up to then."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "qa", "serve", "--port", "0", "--data-dir", str(data_dir), *args],
         stdout=subprocess.PIPE,
@@ -314,7 +317,7 @@ def start_serve(data_dir: Path, env: dict[str, str], *args: str) -> tuple[subpro
         lines.append(line)
         found = re.search(r"open (http://\S+) ", line)
         if found:
-            return proc, found.group(1)
+            return proc, found.group(1), "".join(lines)
     proc.kill()
     raise AssertionError("qa serve did not start:\n" + "".join(lines))
 
@@ -340,7 +343,7 @@ def test_secrets_never_leave_the_serving_process(data_copy: Path) -> None:
         "QA_LLM_BASE_URL": f"http://user:{PASSWORD}@127.0.0.1:9/v1?key=qtoken-canary",
         "QA_LLM_API_KEY": KEY,
     }
-    proc, url = start_serve(data_copy, env)
+    proc, url, startup = start_serve(data_copy, env)
     try:
         # The URL is printed only once the server listens: the first request must succeed.
         assert httpx.get(url, timeout=30).status_code == 200
@@ -370,7 +373,7 @@ def test_secrets_never_leave_the_serving_process(data_copy: Path) -> None:
         assert "127.0.0.1:9" not in shown
         assert "openai" in shown and "unreachable" in shown, shown
     finally:
-        log = stop_serve(proc)
+        log = startup + stop_serve(proc)
     assert_no_secret(log, "the server's terminal output")
     assert "backends: openai, extractive" in log
     assert "answering /ask" in log and "answering a chat question" in log  # the operator is told
