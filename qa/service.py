@@ -167,6 +167,9 @@ class QAService:
             history=history,
             k=k,
             filters=filters,
+            max_question_chars=self.settings.max_question_chars,
+            max_history_turns=self.settings.max_history_turns,
+            max_history_chars=self.settings.max_history_chars,
         )
 
     def ask(
