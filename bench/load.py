@@ -64,15 +64,24 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any, str | None]:
 
 
 def run_load(
-    url: str, sessions: int = 16, questions: int = 5, adds: int = 20, hostile: int = 1_000_000
+    url: str,
+    sessions: int = 16,
+    questions: int = 5,
+    adds: int = 20,
+    hostile: int = 1_000_000,
+    llm_sessions: int = 0,
 ) -> dict[str, Any]:
-    """Drive the server at `url`; returns latencies, errors and what was present at the end."""
+    """Drive the server at `url`; returns latencies, errors and what was present at the end.
+
+    The first `llm_sessions` sessions ask through the local `llamacpp` model (seconds per answer),
+    the rest through the extractive backend: their latencies are reported apart."""
     from gradio_client import Client
 
     def client() -> Any:  # a browser waits as long as it takes; so do we (no 5 s timeouts)
         return Client(url, verbose=False, download_files=False, httpx_kwargs={"timeout": 600})
 
     asks: list[float] = []
+    llm_asks: list[float] = []
     inside: list[float] = []  # the answer's own time inside the server (timings_ms.total)
     add_times: list[float] = []
     errors: list[str] = []
@@ -82,13 +91,14 @@ def run_load(
     def session(s: int) -> None:
         me = client()
         history: list[dict[str, str]] = []
+        backend, times = ("llamacpp", llm_asks) if s < llm_sessions else ("extractive", asks)
         for q in range(questions):
             question = QUESTIONS[(s + q) % len(QUESTIONS)]
-            args = (question, json.dumps(history), "", 5)
+            args = (question, json.dumps(history), backend, 5)
             seconds, result, error = timed(lambda a=args: me.predict(*a, api_name="/ask"))
             with lock:
-                asks.append(seconds)
-                if result and "total" in result.get("timings_ms", {}):
+                times.append(seconds)
+                if result and backend == "extractive" and "total" in result.get("timings_ms", {}):
                     inside.append(result["timings_ms"]["total"] / 1000)
                 if error or not result or not result.get("answer"):
                     errors.append(f"ask {s}.{q}: {error or 'empty answer'}")
@@ -120,6 +130,8 @@ def run_load(
             outcome=(error or ("refused" if result["refused"] else "answered"))[:200],
         )
 
+    if llm_sessions:  # the model server starts on first use: not part of the measurement
+        client().predict(QUESTIONS[0], "", "llamacpp", 5, api_name="/ask")
     threads = [threading.Thread(target=session, args=(s,)) for s in range(sessions)]
     threads += [threading.Thread(target=adder)]
     if hostile:
@@ -138,6 +150,8 @@ def run_load(
         "asks": len(asks),
         "ask_s": latency(asks) if asks else {},
         "answer_s": latency(inside) if inside else {},
+        "llm_sessions": llm_sessions,
+        "llm_ask_s": latency(llm_asks) if llm_asks else {},
         "adds": adds,
         "add_s": latency(add_times) if add_times else {},
         "present": present,
@@ -148,11 +162,13 @@ def run_load(
     }
 
 
-def start_server(data_dir: Path) -> tuple[subprocess.Popen, str]:
+def start_server(data_dir: Path, llm: bool = False) -> tuple[subprocess.Popen, str]:
     """`qa serve --port 0` on `data_dir`; returns the process and the URL it prints when ready."""
+    env = {**os.environ, **({"QA_UI_BACKENDS": "extractive,llamacpp"} if llm else {})}
     proc = subprocess.Popen(
         [sys.executable, "-m", "qa", "serve", "--port", "0", "--data-dir", str(data_dir)],
         cwd=REPO,
+        env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -189,6 +205,17 @@ def render(r: dict[str, Any], articles: int) -> str:
             f"{num(r['answer_s']['p50'], 3)} / {num(r['answer_s']['p95'], 3)}",
             "—",
         ],
+        *(
+            [
+                [
+                    f"llamacpp asks ({r['llm_sessions']} sessions) p50 / p95 (s)",
+                    f"{num(r['llm_ask_s']['p50'], 2)} / {num(r['llm_ask_s']['p95'], 2)}",
+                    "—",
+                ]
+            ]
+            if r.get("llm_ask_s")
+            else []
+        ),
         ["add p50 / p95 (s)", f"{num(add['p50'], 2)} / {num(add['p95'], 2)}", "—"],
         ["added articles present at the end", f"{r['present']}/{r['adds']}", BASELINE["present"]],
         [
@@ -216,6 +243,9 @@ def main() -> None:
     parser.add_argument("--questions", type=int, default=5)
     parser.add_argument("--adds", type=int, default=20)
     parser.add_argument("--hostile-chars", type=int, default=1_000_000)
+    parser.add_argument(
+        "--llm-sessions", type=int, default=0, help="sessions asking the local llamacpp model"
+    )
     parser.add_argument("--data-dir", type=Path, help="index to copy (default: build one)")
     parser.add_argument("--url", help="load a server that is already running instead")
     parser.add_argument("--json", action="store_true", help="print JSON instead of markdown")
@@ -225,7 +255,14 @@ def main() -> None:
         from gradio_client import Client
 
         articles = len(Client(args.url, verbose=False).predict(api_name="/articles"))
-        result = run_load(args.url, args.sessions, args.questions, args.adds, args.hostile_chars)
+        result = run_load(
+            args.url,
+            args.sessions,
+            args.questions,
+            args.adds,
+            args.hostile_chars,
+            args.llm_sessions,
+        )
         print(json.dumps(result, indent=2) if args.json else render(result, articles))
         return
     with tempfile.TemporaryDirectory(prefix="qa-load-") as tmp:
@@ -234,13 +271,20 @@ def main() -> None:
             shutil.copytree(args.data_dir, data_dir)
         else:
             build_index(data_dir)
-        proc, url = start_server(data_dir)
+        proc, url = start_server(data_dir, llm=args.llm_sessions > 0)
         try:
             sys.path.insert(0, str(REPO))
             from gradio_client import Client
 
             articles = len(Client(url, verbose=False).predict(api_name="/articles"))
-            result = run_load(url, args.sessions, args.questions, args.adds, args.hostile_chars)
+            result = run_load(
+                url,
+                args.sessions,
+                args.questions,
+                args.adds,
+                args.hostile_chars,
+                args.llm_sessions,
+            )
         finally:
             proc.send_signal(signal.SIGINT)
             proc.wait(timeout=60)

@@ -82,6 +82,7 @@ def serve(
     try:
         count = len(service.list_articles())  # opens and checks the index before the page does
         service.visitor_backends()
+        service.warm_up()
     except (IndexMismatchError, ValueError) as exc:
         sock.close()
         err(f"error: {exc}")

@@ -106,6 +106,12 @@ class QAService:
         """Hybrid retrieval over the index."""
         return Retriever(self.index)
 
+    def warm_up(self) -> None:
+        """Load the embedder and open the stores now, so the first visitors do not wait on it
+        (16 first questions at once would otherwise all queue behind one model load)."""
+        if self.index.catalog.counts()[0]:
+            self.retriever.search("warm up", k=1)
+
     def visitor_backends(self) -> list[str]:
         """The backends visitors may pick, the default first (unknown names raise ValueError)."""
         names = self.settings.visitor_backends()
