@@ -116,9 +116,14 @@ class ArticleIndex:
                 )
 
     def ingest(
-        self, items: Iterable[Article | LoadFailure], progress: Progress | None = None
+        self,
+        items: Iterable[Article | LoadFailure],
+        progress: Progress | None = None,
+        *,
+        allow_updates: bool = True,
     ) -> IngestReport:
-        """Index articles; unchanged ones are skipped, changed ones replaced whole."""
+        """Index articles; unchanged ones are skipped, changed ones replaced whole (or, without
+        `allow_updates`, refused: visitors of `qa serve` may not rewrite what is indexed)."""
         started = time.perf_counter()
         report = IngestReport()
         with self._write_lock:
@@ -129,7 +134,7 @@ class ArticleIndex:
                 if isinstance(item, LoadFailure):
                     (report.skipped if item.skipped else report.failed).append(item)
                     continue
-                self._stage(item, pending, report, progress)
+                self._stage(item, pending, report, progress, allow_updates)
                 if sum(len(p.chunks) for p in pending) >= self.batch_chunks:
                     self._flush(pending, report, progress)
             self._flush(pending, report, progress)
@@ -142,6 +147,7 @@ class ArticleIndex:
         pending: list[_Pending],
         report: IngestReport,
         progress: Progress | None,
+        allow_updates: bool = True,
     ) -> None:
         staged = next((p for p in pending if p.article.id == article.id), None)
         stored = self.catalog.content_hashes([article.id]).get(article.id)
@@ -150,6 +156,10 @@ class ArticleIndex:
             report.unchanged += 1
             if progress:
                 progress(1, 0)
+            return
+        if stored is not None and not allow_updates:
+            reason = "already indexed with different text; the operator can allow updates"
+            report.failed.append(LoadFailure(article.source or article.id, reason))
             return
         chunks = chunk_article(article, self.embedder.count_tokens, self.chunker)
         if not chunks:
