@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,17 +28,36 @@ def chroma_client(data_dir: Path, host: str | None = None, port: int = 8000) -> 
     return chromadb.PersistentClient(path=str(data_dir / "chroma"), settings=settings)
 
 
+def collection_names(client: Any) -> set[str]:
+    """The names of the collections a client can see."""
+    return {c if isinstance(c, str) else c.name for c in client.list_collections()}
+
+
+def fresh_client(open_client: Callable[[], Any]) -> Any:
+    """A client that sees every process's writes so far.
+
+    An embedded Chroma client keeps serving the vectors it loaded, so after another process has
+    written, the cached system must be dropped and a new client made (measured with 1.5.9).
+    Old clients stay usable by searches already running and are freed when those finish.
+    """
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    SharedSystemClient.clear_system_cache()
+    return open_client()
+
+
 class VectorStore:
     """One Chroma collection of chunk vectors, documents and metadata."""
 
     def __init__(self, client: Any, name: str) -> None:
         self.client = client
         self.name = name
-        self.collection = client.get_or_create_collection(
-            name=name,
-            configuration={"hnsw": {"space": "cosine", "ef_search": 100}},
-            embedding_function=None,
-        )
+        self.collection = _open_collection(client, name)
+
+    def reopen(self, client: Any, name: str) -> None:
+        """Point at `name` through `client` (a search running meanwhile finishes on the old one)."""
+        collection = _open_collection(client, name)
+        self.client, self.name, self.collection = client, name, collection
 
     @property
     def meta(self) -> dict[str, Any]:
@@ -89,10 +108,31 @@ class VectorStore:
         """Vectors held."""
         return int(self.collection.count())
 
-    def reset(self) -> None:
-        """Drop and recreate the collection (for re-embedding)."""
-        self.client.delete_collection(self.name)
-        self.__init__(self.client, self.name)  # type: ignore[misc]
+    def iter_ids(self, page: int = MAX_BATCH) -> Iterator[str]:
+        """Every chunk id that has a vector, page by page."""
+        offset = 0
+        while True:
+            ids = self.collection.get(include=[], limit=page, offset=offset)["ids"]
+            yield from ids
+            if len(ids) < page:
+                return
+            offset += len(ids)
+
+    def documents(self, chunk_ids: Sequence[str]) -> dict[str, str]:
+        """The stored document text of each chunk id that has a vector."""
+        found: dict[str, str] = {}
+        for i in range(0, len(chunk_ids), MAX_BATCH):
+            got = self.collection.get(ids=list(chunk_ids[i : i + MAX_BATCH]), include=["documents"])
+            found.update(zip(got["ids"], got["documents"], strict=True))
+        return found
+
+
+def _open_collection(client: Any, name: str) -> Any:
+    return client.get_or_create_collection(
+        name=name,
+        configuration={"hnsw": {"space": "cosine", "ef_search": 100}},
+        embedding_function=None,
+    )
 
 
 def _metadata(article: Article, chunk: Chunk) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from index.indexer import ArticleIndex
 from index.loaders import load_inputs
 from index.models import Article, build_article
 from index.store import IndexMismatchError
-from tests.conftest import REPO, SAMPLE
+from tests.conftest import REPO, SAMPLE, SHARED
 
 STORY = (
     "The city council voted 7-2 on Monday to approve a new budget of $4.2 million. "
@@ -31,9 +31,10 @@ def sample_article() -> Article:
     return article
 
 
+@pytest.mark.data("data/seed")
 def test_sample_article_ships_unchanged_with_known_metadata() -> None:
     article = sample_article()
-    original = (REPO.parent / "shared" / "data" / "seed" / SAMPLE.name).read_text(encoding="utf-8")
+    original = (SHARED / "data" / "seed" / SAMPLE.name).read_text(encoding="utf-8")
     assert article.text == original
     assert article.published_at == "2025-01-21"
     assert article.outlet is None and article.url is None and article.author is None
