@@ -20,7 +20,7 @@ from index.catalog import Catalog
 from index.crashpoints import crash_point
 from index.lock import REINDEX_LOCK, FolderLock
 from index.models import Article, Chunk
-from index.store import VectorStore, collection_names
+from index.store import VectorStore, collection_names, drop_deleted_segment_files
 from index.writes import delete_articles, write_articles
 
 if TYPE_CHECKING:
@@ -102,6 +102,7 @@ def _discard(index: ArticleIndex) -> None:
     client = index.store.client
     if name in collection_names(client) and index.store.name != name:
         client.delete_collection(name)
+        _drop_files(index)
     for path in _with_sidecars(next_path(index)):
         path.unlink(missing_ok=True)
 
@@ -217,11 +218,17 @@ def finish_switch(index: ArticleIndex) -> bool:
         if index.collection_name in names:
             client.delete_collection(index.collection_name)
         client.get_collection(named, embedding_function=None).modify(name=index.collection_name)
+        _drop_files(index)
     with index.catalog.transaction() as db:
         db.execute("DELETE FROM meta WHERE key = 'collection'")
         index.catalog.bump_commits()
     index.refresh()
     return True
+
+
+def _drop_files(index: ArticleIndex) -> None:
+    if not index.chroma_host:
+        drop_deleted_segment_files(index.data_dir)
 
 
 def _with_sidecars(path: Path) -> list[Path]:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
+import shutil
+import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -10,6 +13,7 @@ from typing import Any
 from index.models import Article, Chunk
 
 MAX_BATCH = 5000
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 class IndexMismatchError(RuntimeError):
@@ -44,6 +48,25 @@ def fresh_client(open_client: Callable[[], Any]) -> Any:
 
     SharedSystemClient.clear_system_cache()
     return open_client()
+
+
+def drop_deleted_segment_files(data_dir: Path) -> int:
+    """Remove the index folders of deleted collections, which embedded Chroma 1.5 leaves on disk
+    (chroma-core/chroma#5520); returns how many. Call holding the write lock."""
+    folder = Path(data_dir) / "chroma"
+    catalog = folder / "chroma.sqlite3"
+    if not catalog.is_file():
+        return 0
+    db = sqlite3.connect(catalog)
+    try:
+        live = {row[0] for row in db.execute("SELECT id FROM segments")}
+    finally:
+        db.close()
+    stale = [p for p in folder.iterdir() if p.is_dir() and _UUID.fullmatch(p.name)]
+    stale = [p for p in stale if p.name not in live]
+    for path in stale:
+        shutil.rmtree(path, ignore_errors=True)
+    return len(stale)
 
 
 class VectorStore:

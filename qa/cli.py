@@ -9,6 +9,7 @@ import typer
 
 from qa.cli_ask import ask
 from qa.cli_common import DataDir, JsonFlag, emit_json, err, load_settings, open_index
+from qa.cli_doctor import doctor
 from qa.cli_eval import eval_command
 from qa.cli_serve import serve
 from qa.config import build_index
@@ -154,20 +155,43 @@ def info(data_dir: DataDir = None, as_json: JsonFlag = False) -> None:
 
 @app.command()
 def reindex(data_dir: DataDir = None, as_json: JsonFlag = False) -> None:
-    """Re-chunk and re-embed every stored article with the current model and chunker."""
+    """Re-chunk and re-embed every article beside the live index, then switch in one step.
+
+    Crash-safe: until the switch the old index stays live; run it again after a crash."""
+    from index.reindex import ReindexError
+    from qa.errors import EmptyIndexError
     from qa.progress import ingest_progress
 
-    index = build_index(load_settings(data_dir))
-    with ingest_progress(enabled=sys.stderr.isatty()) as progress:
-        report = index.reindex(progress)
+    settings = load_settings(data_dir)
+    if not (settings.data_dir / f"{settings.collection}.sqlite").is_file():
+        err(str(EmptyIndexError(settings.data_dir)))
+        raise typer.Exit(1)
+    index = build_index(settings)
+    try:
+        with ingest_progress(enabled=sys.stderr.isatty()) as progress:
+            report = index.reindex(progress)
+    except ReindexError as exc:
+        err(f"error: {exc}")
+        raise typer.Exit(1) from exc
+    for failure in report.failed:
+        err(f"failed: {failure.path}: {failure.reason}")
     if as_json:
         emit_json(report.to_json())
-    typer.echo(report.summary(), err=as_json)
+    if report.failed:
+        line = f"reindex stopped: {len(report.failed)} article(s) failed; the old index stays"
+    elif report.unchanged:
+        line = f"finished an interrupted reindex: {report.unchanged} articles"
+    else:
+        line = f"reindexed {report.added} articles, {report.chunks} chunks"
+        line += f" in {report.seconds:.1f} s"
+    typer.echo(line, err=as_json)
+    raise typer.Exit(1 if report.failed else 0)
 
 
 app.command()(ask)
 app.command("eval")(eval_command)
 app.command()(serve)
+app.command()(doctor)
 
 
 def main() -> None:

@@ -45,8 +45,10 @@ def serve(
     except IndexMismatchError as exc:
         err(f"error: {exc}")
         raise typer.Exit(2) from exc
+    from qa.cli_doctor import warn_if_inconsistent
     from ui.app import launch
 
+    warn_if_inconsistent(service.index)
     err(f"data: {settings.data_dir} ({count} articles); backend: {settings.backend}")
     err(f"open http://{'[' + host + ']' if ':' in host else host}:{port}/ (Ctrl-C to stop)")
     launch(service, host, port, credentials, force=force)
