@@ -16,6 +16,11 @@ _WORD = re.compile(r"[^\W_]")  # a letter or digit, in any script
 _SPACE = re.compile(r"\s+")
 
 
+def has_words(text: str) -> bool:
+    """Whether the text holds a letter or a digit (not only punctuation and symbols)."""
+    return bool(_WORD.search(text))
+
+
 class ChunkingRefused(ValueError):
     """An article the chunker will not cut: no words at all, or more chunks than allowed."""
 
@@ -60,13 +65,16 @@ def chunk_article(
         return []
     if not _WORD.search(text):
         raise ChunkingRefused("no words in the text (only punctuation or symbols)")
-    # Each chunk holds at most max_chunk_chars characters, so this many chunks at the very least:
-    # refuse a huge text now, before tokenizing all of it.
-    at_least = -(-len(_SPACE.sub("", text)) // config.max_chunk_chars)
+    # Refuse a huge text now, before tokenizing it: each chunk holds at most max_chunk_chars
+    # characters (spaces aside) and max_tokens word pieces (each word one piece at least).
+    by_chars = -(-len(_SPACE.sub("", text)) // config.max_chunk_chars)
+    by_words = -(-len(text.split()) // config.max_tokens)
+    at_least = max(by_chars, by_words)
     if at_least > config.max_chunks:
         raise ChunkingRefused(_too_many(at_least, config, "at least "))
-    spans = _fit_spans(text, split_sentences(text), count_tokens, config.max_tokens)
-    spans = _cap_chars(text, spans, config.max_chunk_chars)
+    # Cut runs longer than max_chunk_chars first: the tokenizer is slow on megabyte strings.
+    spans = _cap_chars(text, split_sentences(text), config.max_chunk_chars)
+    spans = _fit_spans(text, spans, count_tokens, config.max_tokens)
     if not spans:
         return []
     sizes = count_tokens([text[s:e] for s, e in spans])
@@ -84,7 +92,7 @@ def chunk_article(
             used += sizes[last]
         groups.append((first, last))
         if len(groups) > config.max_chunks:
-            raise ChunkingRefused(_too_many(len(groups), config, "more than "))
+            raise ChunkingRefused(_too_many(config.max_chunks, config, "more than "))
         if last + 1 >= len(spans):
             break
         # Carry the last sentence over when it is short, so a fact split across chunks survives.
