@@ -214,10 +214,10 @@ class ArticleIndex:
         try:
             chunks = chunk_article(article, self.embedder.count_tokens, self.chunker)
         except ChunkingRefused as exc:
-            report.failed.append(LoadFailure(article.source or article.id, str(exc)))
+            report.failed.append(_failure(article, str(exc)))
             return None
         if not chunks:
-            report.failed.append(LoadFailure(article.source or article.id, "no article text"))
+            report.failed.append(_failure(article, "no article text"))
             return None
         return chunks
 
@@ -335,6 +335,11 @@ class ArticleIndex:
         """Release the catalog."""
         if "catalog" in self.__dict__:
             self.catalog.close()
+
+
+def _failure(article: Article, reason: str) -> LoadFailure:
+    """A failure that points where the article came from (file and line) or at its id."""
+    return LoadFailure(article.source or article.id, reason, line=article.line)
 
 
 def _failure_json(failure: LoadFailure) -> dict[str, Any]:

@@ -10,6 +10,7 @@ import re
 import socket
 import sys
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urlsplit
@@ -93,8 +94,13 @@ def _load_one(
     elif scheme:
         yield LoadFailure(path=name, reason=_unsupported_scheme(scheme.group(1).lower()))
     elif os.path.isdir(name):
+        found = False
         for path in _walk(Path(name)):
+            found = True
             yield from _guard(_load_file(path, max_bytes), str(path))
+        if not found:
+            kinds = " ".join(sorted(KNOWN_EXTS))
+            yield LoadFailure(path=name, reason=f"no article files in this folder ({kinds})")
     elif not name or not os.path.exists(name):
         yield LoadFailure(path=name, reason=_missing(name))
     else:
@@ -241,9 +247,21 @@ def _split_front_matter(text: str) -> tuple[dict[str, str], str] | None:
     return meta, "".join(lines[end + 1 :]).lstrip("\r\n")
 
 
+def _unclosed_front_matter(text: str) -> bool:
+    """A `---` first line followed by `key: value` lines and no closing `---`."""
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != "---" or any(line.strip() == "---" for line in lines[1:]):
+        return False
+    following = next((line for line in lines[1:] if line.strip()), "")
+    return bool(_META_LINE.match(following))
+
+
 def _load_plain(text: str, source: str) -> Item:
     """A .txt/.md article: optional front matter, then the text exactly as written."""
     split = _split_front_matter(text)
+    if split is None and _unclosed_front_matter(text):
+        reason = "front matter opened with --- on line 1 is never closed: add a --- line after it"
+        return LoadFailure(path=source, reason=reason)
     meta, body = split if split else ({}, text)
     if not body.strip():
         return LoadFailure(path=source, reason="no article text")
@@ -348,7 +366,7 @@ def _record_article(record: dict[str, Any], source: str, line: int | None = None
         return LoadFailure(path=source, reason=bad, line=line)
     if not has_words(text):
         return LoadFailure(path=source, reason=NO_WORDS, line=line)
-    return build_article(
+    article = build_article(
         text=text,
         title=_first(fields, TITLE_KEYS),
         url=_first(fields, URL_KEYS),
@@ -357,6 +375,7 @@ def _record_article(record: dict[str, Any], source: str, line: int | None = None
         published_at=_date_value(fields),
         source=source,
     )
+    return replace(article, line=line) if line else article
 
 
 def _unpaired_surrogate(fields: dict[str, Any]) -> str | None:
