@@ -46,6 +46,7 @@ _NEEDS_JS = re.compile(
     r"|requires?\s+javascript|without\s+javascript",
     re.I,
 )
+MIN_PAGE_WORDS = 5  # fewer words on a whole web page is navigation or a notice, not an article
 NO_WORDS = "no words in the text (only punctuation or symbols)"
 
 
@@ -465,6 +466,9 @@ def _load_html(html: str, source: str, url: str | None = None) -> Item:
         )
     if not has_words(text):
         return LoadFailure(path=source, reason=NO_WORDS)
+    if len(text.split()) < MIN_PAGE_WORDS:
+        reason = f"no article text found in HTML (only {text.strip()!r}: navigation, not news)"
+        return LoadFailure(path=source, reason=reason)
     return build_article(
         text=text,
         title=doc.title,

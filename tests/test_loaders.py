@@ -132,7 +132,7 @@ def test_leading_rule_that_is_not_front_matter_is_text(tmp_path: Path) -> None:
     text = "---\nNot a key value line here.\n---\nMore text.\n"
     article = only_article(load(write(tmp_path / "rule.txt", text)))
     assert article.text == text
-    assert article.title == "---"
+    assert article.title == "Not a key value line here."  # a rule is not a title
 
 
 def test_front_matter_without_body_fails(tmp_path: Path) -> None:
