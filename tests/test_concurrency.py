@@ -145,11 +145,11 @@ def test_ingest_while_serving_is_found_by_the_dense_search(tmp_path: Path, embed
     )
     try:
         client = connect(port, server, log)
-        before = client.predict(DENSE_ONLY_QUESTION, api_name="/ask")
+        before = ask(client)
         lake = write_jsonl(tmp_path / "lake.jsonl", [LAKE_ARTICLE])
         added = run("ingest", str(lake), "--json", data_dir=data)  # another process
         assert added.returncode == 0 and json.loads(added.stdout)["added"] == 1, added.stderr
-        after = client.predict(DENSE_ONLY_QUESTION, api_name="/ask")
+        after = ask(client)
     finally:
         server.terminate()
         server.wait(timeout=60)
@@ -166,6 +166,12 @@ def test_ingest_while_serving_is_found_by_the_dense_search(tmp_path: Path, embed
     assert all(p["article_id"] != lake_id for p in before["passages"])
     served = [p for p in after["passages"] if p["article_id"] == lake_id]
     assert served and {p["chunk_id"] for p in served} <= chunk_ids, after["passages"]
+
+
+def ask(client) -> dict:  # noqa: ANN001
+    """/ask with the most passages a visitor may ask for: the new article has no word in common
+    with the question, so it ranks low once fused, but it must be there."""
+    return client.predict(DENSE_ONLY_QUESTION, "", "extractive", 20, api_name="/ask")
 
 
 def connect(port: int, server: subprocess.Popen, log: Path):  # noqa: ANN201
@@ -189,14 +195,16 @@ def test_readers_never_wait_for_the_write_lock(tmp_path: Path, embedder) -> None
     from index.loaders import load_inputs
 
     index = ArticleIndex(tmp_path / "data", embedder)
-    source = write_jsonl(tmp_path / "one.jsonl", fixture_records(46, 47))
+    (record,) = fixture_records(46, 47)
+    source = write_jsonl(tmp_path / "one.jsonl", [record])
     assert index.ingest(load_inputs([str(source)])).added == 1
+    query = record["title"]
     answers: list[object] = []
 
     def search() -> None:
         index.refresh()
-        answers.append(index.catalog.lexical_search("election", 5, Filters()))
-        answers.append(index.store.query(embedder.embed_query("election"), 3))
+        answers.append(index.catalog.lexical_search(query, 5, Filters()))
+        answers.append(index.store.query(embedder.embed_query(query), 3))
         answers.append(index.catalog.list_articles())
 
     def search_while_another_writer_holds_the_lock() -> None:
