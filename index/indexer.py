@@ -59,7 +59,8 @@ class IngestReport:
         """One line: added / updated / unchanged / failed."""
         line = (
             f"added {self.added}, updated {self.updated}, unchanged {self.unchanged}, "
-            f"failed {len(self.failed)} — {self.chunks} chunks in {self.seconds:.1f} s"
+            f"failed {len(self.failed)} — {self.chunks} chunk{'' if self.chunks == 1 else 's'} "
+            f"in {self.seconds:.1f} s"
         )
         return line + (f" ({len(self.skipped)} skipped)" if self.skipped else "")
 

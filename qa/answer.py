@@ -5,20 +5,77 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from index.catalog import Filters
 from qa.citations import build_citations, strip_invalid_markers
+from qa.config import Settings
+from qa.errors import EmptyIndexError, QAError
 from qa.models import Answer
 from qa.prompting import REFUSAL
 from qa.relevance import MIN_SIMILARITY, is_answerable
 from qa.retrieve import Retriever
+from qa.untrusted import clean_question
 
 _REFUSAL_PATTERN = re.compile(
     r"\b(do(es)? not (say|mention|answer|contain)|don't (say|mention)|no information|"
     r"not (mentioned|stated)|cannot (answer|find))\b",
     re.I,
 )
+_LIMITS = Settings.model_fields
+MAX_QUESTION_CHARS: int = _LIMITS["max_question_chars"].default
+MAX_HISTORY_TURNS: int = _LIMITS["max_history_turns"].default
+MAX_HISTORY_CHARS: int = _LIMITS["max_history_chars"].default
+
+
+class QuestionError(QAError, ValueError):
+    """A question the answering path refuses: empty, or longer than the limit."""
+
+
+class QuestionTooLongError(QuestionError):
+    """The question is longer than `max_question_chars`."""
+
+    def __init__(self, length: int, limit: int) -> None:
+        self.length = length
+        self.limit = limit
+        super().__init__(
+            f"the question is {length:,} characters long; the limit is {limit:,} "
+            "(QA_MAX_QUESTION_CHARS): shorten it"
+        )
+
+    def public_message(self) -> str:
+        """Visitors are told the limit, not the operator's setting."""
+        return f"The question is too long ({self.length:,} characters; at most {self.limit:,})."
+
+
+def prepare_question(question: str, max_chars: int = MAX_QUESTION_CHARS) -> str:
+    """The question's words for retrieval and answering (markup removed), or QuestionError."""
+    question = question.strip()
+    if len(question) > max_chars:
+        raise QuestionTooLongError(len(question), max_chars)
+    clean = clean_question(question)
+    if not clean:
+        tail = " once markup is removed" if question else ""
+        raise QuestionError(f"the question is empty{tail}")
+    return clean
+
+
+def limit_history(
+    history: list[dict[str, str]] | None,
+    max_turns: int = MAX_HISTORY_TURNS,
+    max_chars: int = MAX_HISTORY_CHARS,
+) -> list[dict[str, str]]:
+    """The last `max_turns` messages, each cut to `max_chars`; markup removed from user turns."""
+    turns = [t for t in history or [] if t.get("role") in ("user", "assistant")]
+    kept = turns[-max_turns:] if max_turns > 0 else []
+    out = []
+    for turn in kept:
+        content = str(turn.get("content", ""))[:max_chars]
+        if turn["role"] == "user":
+            content = clean_question(content)
+        out.append({"role": turn["role"], "content": content})
+    return out
 
 
 def answer_stream(
@@ -30,18 +87,26 @@ def answer_stream(
     k: int = 5,
     filters: Filters | None = None,
     min_similarity: float = MIN_SIMILARITY,
+    max_question_chars: int = MAX_QUESTION_CHARS,
+    max_history_turns: int = MAX_HISTORY_TURNS,
+    max_history_chars: int = MAX_HISTORY_CHARS,
 ) -> Iterator[str | Answer]:
-    """Yield answer text as it is generated, then the finished `Answer`."""
+    """Yield answer text as it is generated, then the finished `Answer`.
+
+    Raises QuestionError for an empty or too long question, EmptyIndexError when nothing is
+    indexed, and the backend's BackendUnavailableError when its server cannot answer.
+    """
     started = time.perf_counter()
     question = question.strip()
-    if not question:
-        raise ValueError("the question is empty")
-    history = [t for t in history or [] if t.get("role") in ("user", "assistant")]
-    standalone = backend.rewrite_followup(question, history) if history else question
+    clean = prepare_question(question, max_question_chars)
+    history = limit_history(history, max_history_turns, max_history_chars)
+    standalone = backend.rewrite_followup(clean, history) if history else clean
     t_rewrite = time.perf_counter()
     retrieval = retriever.search(standalone, k=k, filters=filters)
     t_retrieved = time.perf_counter()
     passages = retrieval.passages
+    if not passages:
+        _require_articles(retriever)
     text = ""
     if is_answerable(standalone, passages, retrieval.best_similarity, min_similarity):
         for token in backend.generate(standalone, passages, history):
@@ -72,6 +137,13 @@ def answer_stream(
         backend=backend.name,
         timings_ms=timings,
     )
+
+
+def _require_articles(retriever: Retriever) -> None:
+    """An empty index is an error to fix, not a question the articles do not answer."""
+    index = retriever.index
+    if index.catalog.counts()[0] == 0:
+        raise EmptyIndexError(Path(index.data_dir))
 
 
 def answer(question: str, **kwargs: Any) -> Answer:

@@ -8,18 +8,52 @@ from typing import Annotated, Any
 import typer
 
 from qa.cli_ask import ask
-from qa.cli_common import DataDir, JsonFlag, emit_json, err, load_settings, open_index
+from qa.cli_common import (
+    DataDir,
+    JsonFlag,
+    emit_json,
+    err,
+    load_settings,
+    open_index,
+    out,
+    plural,
+)
 from qa.cli_doctor import doctor
 from qa.cli_eval import eval_command
 from qa.cli_serve import serve
 from qa.config import build_index
+from qa.errors import QAError
+
+PASTED = "<pasted text>"
 
 app = typer.Typer(
-    help="Ask questions about news articles; every answer cites the exact quoted passage.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from qa.version import version
+
+        typer.echo(f"article-qa {version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Ask questions about news articles; every answer cites the exact quoted passage.
+
+    Exit codes: 0 success, 1 failure (empty index, unreachable backend, failed input), 2 usage.
+    """
 
 
 @app.command()
@@ -48,7 +82,7 @@ def ingest(
         emit_json(report.to_json())
         err(report.summary())
     else:
-        typer.echo(report.summary())
+        out(report.summary())
     raise typer.Exit(1 if report.failed else 0)
 
 
@@ -60,8 +94,9 @@ def list_articles(
 ) -> None:
     """List indexed articles, newest first."""
     from index.catalog import Filters
+    from qa.untrusted import escape_controls
 
-    index = open_index(load_settings(data_dir))
+    index = open_index(load_settings(data_dir), must_exist=True)
     rows = index.catalog.list_articles(Filters(outlets=tuple(outlet or ())))
     if as_json:
         emit_json(rows)
@@ -69,16 +104,16 @@ def list_articles(
     from rich.console import Console
     from rich.table import Table
 
-    table = Table("id", "date", "outlet", "title", "chunks", title=f"{len(rows)} articles")
+    table = Table("id", "date", "outlet", "title", "chunks", title=plural(len(rows), "article"))
     for row in rows:
-        table.add_row(
-            str(row["id"]),
-            str(row["published_at"] or "unknown"),
-            str(row["outlet"] or "unknown"),
-            str(row["title"]),
-            str(row["chunks"]),
-        )
+        cells = (row["id"], row["published_at"] or "unknown", row["outlet"] or "unknown")
+        cells += (row["title"], row["chunks"])
+        table.add_row(*(escape_controls(str(cell)) for cell in cells))
     Console(markup=False, highlight=False).print(table)
+
+
+class UnknownIdError(QAError):
+    """No article, or several, match the id the user typed."""
 
 
 def resolve_id(index: Any, given: str) -> str:
@@ -89,8 +124,7 @@ def resolve_id(index: Any, given: str) -> str:
     if len(matches) == 1:
         return matches[0]
     reason = "no article" if not matches else f"{len(matches)} articles"
-    err(f"error: {reason} with id {given!r} (see `qa list`)")
-    raise typer.Exit(1)
+    raise UnknownIdError(f"{reason} with id {given!r} (see `qa list`)")
 
 
 @app.command()
@@ -101,8 +135,8 @@ def show(
     data_dir: DataDir = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Show one article's metadata and full text."""
-    index = open_index(load_settings(data_dir))
+    """Show one article's metadata and full text (pasted articles are marked as such)."""
+    index = open_index(load_settings(data_dir), must_exist=True)
     stored = index.catalog.get(resolve_id(index, article_id))
     a = stored.article
     data = {
@@ -122,10 +156,16 @@ def show(
         emit_json(data)
         return
     for key, value in data.items():
-        if key != "text":
-            typer.echo(f"{key}: {value if value not in (None, '') else 'unknown'}")
-    typer.echo("")
-    typer.echo(a.text)
+        if key == "text":
+            continue
+        shown = value if value not in (None, "") else "unknown"
+        if key == "url" and a.source == PASTED and a.url:
+            shown = f"{shown} (pasted — not fetched from this link)"
+        elif key == "source" and a.source == PASTED:
+            shown = "pasted — not fetched from this link"
+        out(f"{key}: {shown}")
+    out("")
+    out(a.text, keep="\n\t")
 
 
 @app.command()
@@ -134,23 +174,31 @@ def delete(
     data_dir: DataDir = None,
 ) -> None:
     """Delete articles and all their chunks."""
-    index = open_index(load_settings(data_dir))
+    index = open_index(load_settings(data_dir), must_exist=True)
     ids = [resolve_id(index, given) for given in article_ids]
     removed = index.delete(ids)
-    typer.echo(f"deleted {len(removed)} article(s)")
+    out(f"deleted {plural(len(removed), 'article')}")
 
 
 @app.command()
 def info(data_dir: DataDir = None, as_json: JsonFlag = False) -> None:
     """Show the data folder, counts, embedding model and store."""
     settings = load_settings(data_dir)
-    data = build_index(settings).info()
+    data = _numbers(open_index(settings, must_exist=True).info())
     data["backend"] = settings.backend
     if as_json:
         emit_json(data)
         return
     for key, value in data.items():
-        typer.echo(f"{key}: {value}")
+        if key == "articles":
+            out(f"holds: {plural(value, 'article')}, {plural(data['chunks'], 'chunk')}")
+        elif key != "chunks":
+            out(f"{key}: {value}")
+
+
+def _numbers(data: dict[str, Any]) -> dict[str, Any]:
+    """Build facts are stored as text: numbers ("384") become numbers again."""
+    return {k: int(v) if isinstance(v, str) and v.isdigit() else v for k, v in data.items()}
 
 
 @app.command()
@@ -159,30 +207,30 @@ def reindex(data_dir: DataDir = None, as_json: JsonFlag = False) -> None:
 
     Crash-safe: until the switch the old index stays live; run it again after a crash."""
     from index.reindex import ReindexError
-    from qa.errors import EmptyIndexError
+    from qa.cli_doctor import require_catalog
     from qa.progress import ingest_progress
 
     settings = load_settings(data_dir)
-    if not (settings.data_dir / f"{settings.collection}.sqlite").is_file():
-        err(str(EmptyIndexError(settings.data_dir)))
-        raise typer.Exit(1)
+    require_catalog(settings)
     index = build_index(settings)
     try:
         with ingest_progress(enabled=sys.stderr.isatty()) as progress:
             report = index.reindex(progress)
     except ReindexError as exc:
-        err(f"error: {exc}")
-        raise typer.Exit(1) from exc
+        raise QAError(str(exc)) from None
     for failure in report.failed:
-        err(f"failed: {failure.path}: {failure.reason}")
+        where = f"{failure.path}:{failure.line}" if failure.line else failure.path
+        err(f"failed: {where}: {failure.reason}")
     if as_json:
         emit_json(report.to_json())
     if report.failed:
-        line = f"reindex stopped: {len(report.failed)} article(s) failed; the old index stays"
+        line = (
+            f"reindex stopped: {plural(len(report.failed), 'article')} failed; the old index stays"
+        )
     elif report.unchanged:
-        line = f"finished an interrupted reindex: {report.unchanged} articles"
+        line = f"finished an interrupted reindex: {plural(report.unchanged, 'article')}"
     else:
-        line = f"reindexed {report.added} articles, {report.chunks} chunks"
+        line = f"reindexed {plural(report.added, 'article')}, {plural(report.chunks, 'chunk')}"
         line += f" in {report.seconds:.1f} s"
     typer.echo(line, err=as_json)
     raise typer.Exit(1 if report.failed else 0)
@@ -195,8 +243,9 @@ app.command()(doctor)
 
 
 def main() -> None:
-    """Entry point of the `qa` console script."""
+    """Entry point of the `qa` console script: exit 0 success, 1 failure, 2 usage error."""
     from index.embed import stay_offline
+    from qa.cli_errors import run_app
 
     stay_offline()
-    app()
+    sys.exit(run_app(app, sys.argv[1:]))

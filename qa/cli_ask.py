@@ -9,8 +9,19 @@ from typing import Annotated, Any
 
 import typer
 
-from qa.cli_common import DataDir, JsonFlag, emit_json, err, load_settings, open_index
+from qa.cli_common import (
+    DataDir,
+    JsonFlag,
+    UsageProblem,
+    emit_json,
+    err,
+    load_settings,
+    open_index,
+    out,
+)
 from qa.config import Settings
+from qa.errors import QAError
+from qa.untrusted import escape_controls
 
 Repeatable = list[str] | None
 
@@ -35,7 +46,15 @@ def ask(
     data_dir: DataDir = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Answer a question from the indexed articles, citing the exact passages."""
+    """Answer a question from the indexed articles, citing the exact passages.
+
+    Streams the answer, then lists each source once with its quotes under it.
+
+    With --json only the `qa ask --json` object is written (errors: one line on stderr).
+
+    Exits 1 when nothing is indexed or the backend's server cannot answer, 2 on bad options.
+    """
+    from qa.answer import QuestionError
     from qa.retrieve import make_filters
 
     settings = load_settings(
@@ -44,8 +63,7 @@ def ask(
     try:
         filters = make_filters(outlet, article, since, until)
     except ValueError as exc:
-        err(f"error: {exc}")
-        raise typer.Exit(2) from exc
+        raise UsageProblem(str(exc)) from None
     turns = _read_history(history) if history else []
     session = AskSession(settings, filters)
     if question is not None:
@@ -54,12 +72,24 @@ def ask(
     err("Ask about the indexed articles (empty line or Ctrl-D to quit).")
     while True:
         try:
-            line = input("? ").strip()
+            line = _prompt(as_json)
         except EOFError:
             break
         if not line:
             break
-        turns += session.ask(line, turns, as_json)
+        try:
+            turns += session.ask(line, turns, as_json)
+        except QuestionError as exc:  # too long: say so and let the user ask again
+            err(f"error: {exc}")
+
+
+def _prompt(as_json: bool) -> str:
+    """One line from the user; with --json the prompt goes to stderr, keeping stdout JSON."""
+    if not as_json:
+        return input("? ").strip()
+    sys.stderr.write("? ")
+    sys.stderr.flush()
+    return input().strip()
 
 
 class AskSession:
@@ -72,6 +102,7 @@ class AskSession:
 
         self.settings = settings
         self.filters = filters
+        self.retriever = Retriever(open_index(settings, must_exist=True))
         options = LLMOptions(
             model=settings.llm_model,
             base_url=settings.llm_base_url,
@@ -82,9 +113,7 @@ class AskSession:
         try:
             self.backend = create_backend(settings.backend, options)
         except ValueError as exc:
-            err(f"error: {exc}")
-            raise typer.Exit(2) from exc
-        self.retriever = Retriever(open_index(settings))
+            raise UsageProblem(str(exc)) from None
 
     def ask(
         self, question: str, turns: list[dict[str, str]], as_json: bool
@@ -93,26 +122,35 @@ class AskSession:
         from qa.answer import answer_stream
         from qa.models import Answer
 
-        out = sys.stderr if as_json else sys.stdout
+        s = self.settings
         result: Answer | None = None
+        wrote = False
         try:
             for item in answer_stream(
                 question,
                 retriever=self.retriever,
                 backend=self.backend,
                 history=turns,
-                k=self.settings.top_k,
+                k=s.top_k,
                 filters=self.filters,
+                max_question_chars=s.max_question_chars,
+                max_history_turns=s.max_history_turns,
+                max_history_chars=s.max_history_chars,
             ):
                 if isinstance(item, Answer):
                     result = item
-                else:
-                    out.write(item)
-                    out.flush()
-        except (RuntimeError, ValueError, ConnectionError) as exc:
-            err(f"\nerror: {exc}")
-            raise typer.Exit(1) from exc
-        out.write("\n")
+                elif not as_json:
+                    sys.stdout.write(escape_controls(item, keep="\n"))
+                    sys.stdout.flush()
+                    wrote = True
+        except QAError:
+            raise
+        except (RuntimeError, ValueError, ConnectionError) as exc:  # e.g. a missing model file
+            text = str(exc).strip()
+            raise QAError(text.splitlines()[0] if text else repr(exc)) from None
+        finally:
+            if wrote:
+                sys.stdout.write("\n")
         assert result is not None
         if as_json:
             emit_json(result.to_json())
@@ -124,31 +162,60 @@ class AskSession:
         ]
 
 
+SUSPICIOUS = "suspicious: contains text addressed to an AI; treated as data"
+
+
 def print_sources(result: Any) -> None:
-    """The numbered sources under an answer: title, outlet, date, url and quote."""
-    if result.standalone_question != result.question:
-        typer.echo(f"(understood as: {result.standalone_question})")
+    """The sources under an answer: each article once, with the quotes it supports under it.
+
+    An article that gave several passages is headed by all their numbers ("[1] [2] …") and its
+    quotes carry their own number; a refusal lists the nearest articles the same way.
+    """
+    if " ".join(result.question.split()) != result.standalone_question:
+        out(f"(understood as: {result.standalone_question})")
+    flagged = {p.n for p in result.passages if "suspicious" in p.flags}
     if result.refused:
         if result.passages:
-            typer.echo("\nNearest sources:")
-            for p in result.passages[:3]:
-                typer.echo(f"[{p.n}] {_describe(p)}")
+            out("")
+            out("Nearest sources:")
+            for group in _by_article(result.passages[:3]):
+                _print_heading(group, [p.n for p in group], flagged)
         return
-    typer.echo("\nSources:")
-    shown: set[tuple[int, int, int]] = set()
-    for c in result.citations:
-        if (c.n, c.start, c.end) in shown:
-            continue
-        shown.add((c.n, c.start, c.end))
-        mark = "verified" if c.verified else "NOT VERIFIED"
-        typer.echo(f"[{c.n}] {_describe(c)}")
-        typer.echo(f"    “{c.quote}” ({mark}, chars {c.start}–{c.end})")
+    out("")
+    out("Sources:")
+    for group in _by_article(result.citations):
+        numbers = list(dict.fromkeys(c.n for c in group))
+        _print_heading(group, numbers, flagged)
+        shown: set[tuple[int, int]] = set()
+        for c in group:
+            if (c.start, c.end) in shown:
+                continue
+            shown.add((c.start, c.end))
+            mark = "verified" if c.verified else "NOT VERIFIED"
+            label = f"[{c.n}] " if len(numbers) > 1 else ""
+            out(f"    {label}“{c.quote}” ({mark}, chars {c.start}–{c.end})")
 
 
-def _describe(item: Any) -> str:
-    parts = [item.outlet or "unknown outlet", item.published_at or "date unknown"]
-    line = f"{item.title} — {', '.join(parts)}"
-    return line + (f"\n    {item.url}" if item.url else "")
+def _by_article(items: list[Any]) -> list[list[Any]]:
+    """Citations or passages grouped by article, in order of first appearance."""
+    groups: dict[str, list[Any]] = {}
+    for item in items:
+        groups.setdefault(item.article_id, []).append(item)
+    return list(groups.values())
+
+
+def _print_heading(group: list[Any], numbers: list[int], flagged: set[int]) -> None:
+    """[n] title — outlet, date; its link; a warning for passages flagged as suspicious."""
+    first = group[0]
+    parts = [first.outlet or "unknown outlet", first.published_at or "date unknown"]
+    labels = " ".join(f"[{n}]" for n in sorted(set(numbers)))
+    out(f"{labels} {first.title} — {', '.join(parts)}")
+    if first.url:
+        out(f"    {first.url}")
+    suspicious = [n for n in sorted(set(numbers)) if n in flagged]
+    if suspicious:
+        which = "" if len(set(numbers)) == 1 else " ".join(f"[{n}]" for n in suspicious) + " "
+        out(f"    ⚠ {which}{SUSPICIOUS}")
 
 
 def _read_history(path: Path) -> list[dict[str, str]]:
@@ -156,13 +223,13 @@ def _read_history(path: Path) -> list[dict[str, str]]:
     try:
         turns = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
-        err(f"error: cannot read history {path}: {exc}")
-        raise typer.Exit(2) from exc
+        raise UsageProblem(f"cannot read history {path}: {exc}") from None
     ok = isinstance(turns, list) and all(
         isinstance(t, dict) and t.get("role") in ("user", "assistant") and "content" in t
         for t in turns
     )
     if not ok:
-        err(f'error: {path} must hold [{{"role": "user"|"assistant", "content": "..."}}, ...]')
-        raise typer.Exit(2)
+        raise UsageProblem(
+            f'{path} must hold [{{"role": "user"|"assistant", "content": "..."}}, ...]'
+        )
     return [{"role": t["role"], "content": str(t["content"])} for t in turns]

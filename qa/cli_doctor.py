@@ -6,7 +6,17 @@ from typing import Annotated, Any
 
 import typer
 
-from qa.cli_common import DataDir, JsonFlag, emit_json, err, load_settings
+from qa.cli_common import (
+    DataDir,
+    DataDirError,
+    JsonFlag,
+    catalog_path,
+    emit_json,
+    err,
+    load_settings,
+    out,
+    plural,
+)
 from qa.config import Settings, build_index
 from qa.errors import EmptyIndexError
 
@@ -26,15 +36,14 @@ def doctor(repair: RepairFlag = False, data_dir: DataDir = None, as_json: JsonFl
     from index.repair import repair as repair_index
 
     settings = load_settings(data_dir)
-    _require_catalog(settings)
+    require_catalog(settings)
     index = build_index(settings)
     found = diagnose(index)
     damaged = [p for p in found.problems if p.kind == "sqlite_integrity"]
     if not found.problems and found.articles == 0 and found.vectors == 0:
-        err(str(EmptyIndexError(settings.data_dir)))
-        raise typer.Exit(1)
+        raise EmptyIndexError(settings.data_dir)
     if repair and found.problems and not damaged:
-        found = repair_index(index, say=err if as_json else typer.echo)
+        found = repair_index(index, say=err if as_json else out)
     for problem in damaged:
         err(f"error: {problem.detail}")
     if as_json:
@@ -52,23 +61,31 @@ def warn_if_inconsistent(index: Any) -> None:
         err(f"warning: {warning}: run `qa doctor --repair`")
 
 
-def _require_catalog(settings: Settings) -> None:
+def require_catalog(settings: Settings) -> None:
     """A missing data folder or catalog is "nothing indexed" (and is never created here)."""
-    if not (settings.data_dir / f"{settings.collection}.sqlite").is_file():
-        err(str(EmptyIndexError(settings.data_dir)))
-        raise typer.Exit(1)
+    if settings.data_dir.exists() and not settings.data_dir.is_dir():
+        raise DataDirError(settings.data_dir)
+    if not catalog_path(settings).is_file():
+        raise EmptyIndexError(settings.data_dir)
 
 
 def _print(found: Any, repaired: bool) -> None:
-    counts = f"{found.articles} articles, {found.chunks} chunks, {found.vectors} vectors"
+    counts = ", ".join(
+        plural(n, noun)
+        for n, noun in (
+            (found.articles, "article"),
+            (found.chunks, "chunk"),
+            (found.vectors, "vector"),
+        )
+    )
     for problem in found.problems:
         if problem.kind != "sqlite_integrity":
-            typer.echo(f"{problem.kind} {problem.article_id or '-'}: {problem.detail}")
+            out(f"{problem.kind} {problem.article_id or '-'}: {problem.detail}")
     if found.pending:
-        typer.echo(f"({found.pending} chunk ids belong to a write in progress: not counted)")
+        out(f"({plural(found.pending, 'chunk id')} of a write in progress elsewhere: not counted)")
     if found.ok:
-        typer.echo(f"ok: {counts}")
+        out(f"ok: {counts}")
         return
-    hint = "" if repaired else ": run `qa doctor --repair`"
     damaged = any(p.kind == "sqlite_integrity" for p in found.problems)
-    typer.echo(f"{len(found.problems)} problem(s) in {counts}{'' if damaged else hint}")
+    hint = "" if repaired or damaged else ": run `qa doctor --repair`"
+    out(f"{plural(len(found.problems), 'problem')} in {counts}{hint}")

@@ -32,7 +32,7 @@ class Question:
 
 
 def load_questions(folder: Path) -> list[Question]:
-    """Every question of a RealTime QA folder, with its Google results in rank order."""
+    """Each question of a RealTime QA folder once (by id), with its Google results in rank order."""
     google: dict[str, list[str]] = {}
     for path in sorted(folder.glob("*_gcs.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
@@ -41,13 +41,14 @@ def load_questions(folder: Path) -> list[Question]:
                 google[record["question_id"]] = [
                     r.get("text") or "" for r in record["search_result"]
                 ]
-    questions = []
+    questions: dict[str, Question] = {}  # the first copy of an id wins (2023-H2 repeats 10)
     for path in sorted(folder.glob("*_qa.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip():
                 continue
             q = json.loads(line)
-            questions.append(
+            questions.setdefault(
+                q["question_id"],
                 Question(
                     id=q["question_id"],
                     date=q["question_date"].replace("/", "-"),
@@ -55,9 +56,9 @@ def load_questions(folder: Path) -> list[Question]:
                     choices=q["choices"],
                     answer=int(q["answer"][0]),
                     google=google.get(q["question_id"], []),
-                )
+                ),
             )
-    return questions
+    return list(questions.values())
 
 
 def contains(text: str, choice: str) -> bool:

@@ -79,6 +79,9 @@ class QAService:
             history=history,
             k=k or self.settings.top_k,
             filters=filters,
+            max_question_chars=self.settings.max_question_chars,
+            max_history_turns=self.settings.max_history_turns,
+            max_history_chars=self.settings.max_history_chars,
         )
 
     def ask(

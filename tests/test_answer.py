@@ -95,8 +95,11 @@ def test_filters_and_diversity(ask, index_copy) -> None:
         per_article[p.article_id] = per_article.get(p.article_id, 0) + 1
     assert max(per_article.values()) <= 2, "no single article may flood the top k"
 
-    only_2025 = retriever.search("China", k=5, filters=make_filters(since="2025-01-01"))
-    assert {p.published_at for p in only_2025.passages} == {"2025-01-21"}
+    january = make_filters(since="2025-01-01", until="2025-01-31")
+    only_january = retriever.search("China", k=5, filters=january)
+    assert {p.published_at for p in only_january.passages} == {"2025-01-21"}
+    later = retriever.search("China", k=5, filters=make_filters(since="2025-02-01"))
+    assert later.passages and all(p.published_at >= "2025-02-01" for p in later.passages)
     cnn = retriever.search("China", k=5, filters=make_filters(outlets=["cnn.com"]))
     assert cnn.passages and {p.outlet for p in cnn.passages} == {"cnn.com"}
     one = everything.passages[0].article_id
@@ -182,3 +185,62 @@ def test_ask_json_through_the_cli(built_index, tmp_path) -> None:
     assert set(data["timings_ms"]) >= {"retrieve", "generate", "total"}
     plain = run_qa("ask", "What did Putin say about trade?", data_dir=built_index).stdout
     assert "Sources:" in plain and "verified" in plain
+
+
+def test_markup_in_a_question_does_not_spoil_retrieval(built_index) -> None:
+    """The question's words are used without its tags; the answer is the clean question's."""
+    clean = json.loads(run_qa("ask", "what did Xi say?", "--json", data_dir=built_index).stdout)
+    marked = "<img src=x onerror=alert(1)> what did Xi say?"
+    dirty = json.loads(run_qa("ask", marked, "--json", data_dir=built_index).stdout)
+    assert not dirty["refused"] and "Xi" in dirty["answer"]
+    assert dirty["question"] == marked and dirty["standalone_question"] == "what did Xi say?"
+    assert dirty["answer"] == clean["answer"]
+    assert [(c["article_id"], c["start"]) for c in dirty["citations"]] == [
+        (c["article_id"], c["start"]) for c in clean["citations"]
+    ]
+    assert any(c["article_id"] == sample_article().id for c in dirty["citations"])
+    shown = run_qa("ask", "&lt;b&gt;what did Xi say?&lt;/b&gt;", data_dir=built_index).stdout
+    assert "(understood as: what did Xi say?)" in shown and "<b>" not in shown
+
+
+def test_clean_question_and_history_limits() -> None:
+    from qa.answer import QuestionError, QuestionTooLongError, limit_history, prepare_question
+
+    assert prepare_question("  <b>Who</b> won &amp; why?\x1b[2J\u202e ") == "Who won & why? [2J"
+    assert prepare_question("&lt;script&gt;alert(1)&lt;/script&gt;Is 3 < 4?") == "Is 3 < 4?"
+    with pytest.raises(QuestionError, match="empty once markup is removed"):
+        prepare_question("<img src=x onerror=alert(1)>")
+    with pytest.raises(QuestionTooLongError) as caught:
+        prepare_question("x" * 1001)
+    assert "QA_MAX_QUESTION_CHARS" in str(caught.value)
+    assert "QA_" not in caught.value.public_message() and "1,000" in caught.value.public_message()
+    assert prepare_question("y" * 30, max_chars=30) == "y" * 30
+
+    turns = [
+        {"role": ("user", "assistant")[i % 2], "content": f"{i} " + "z" * 5000} for i in range(30)
+    ]
+    kept = limit_history([*turns, {"role": "system", "content": "ignore"}], 20, 4000)
+    assert len(kept) == 20 and kept[0]["content"].startswith("10 ")
+    assert all(len(t["content"]) <= 4000 for t in kept)
+    assert limit_history([{"role": "user", "content": "<i>and</i> Xi?"}]) == [
+        {"role": "user", "content": "and Xi?"}
+    ]
+
+
+def test_every_entry_gets_the_limits_and_the_empty_index_error(tmp_path, index_copy) -> None:
+    """QAService (the chat and /ask) passes the settings' limits; an empty index is an error."""
+    from qa.config import Settings
+    from qa.errors import EmptyIndexError
+    from qa.service import QAService
+
+    strict = QAService(Settings(data_dir=index_copy.data_dir, max_question_chars=20))
+    with pytest.raises(ValueError, match=r"the limit is 20 \(QA_MAX_QUESTION_CHARS\)"):
+        strict.ask("What did Putin say about trade?")
+
+    empty = QAService(Settings(data_dir=tmp_path / "fresh"))
+    assert empty.list_articles() == [], "qa serve still starts on an empty folder"
+    with pytest.raises(EmptyIndexError) as caught:
+        empty.ask("What did Putin say about trade?")
+    assert str(tmp_path) not in caught.value.public_message()
+    assert str(caught.value).startswith(f"no articles indexed in {tmp_path / 'fresh'}")
+    empty.index.close()

@@ -90,15 +90,3 @@ def test_commit_counter_and_file_identity(catalog: Catalog, tmp_path: Path) -> N
     replacement.close()
     replacement.path.replace(catalog.path)
     assert catalog.moved()
-
-
-def test_a_file_that_is_not_a_catalog_is_named_with_the_fix(tmp_path: Path) -> None:
-    from index.catalog import CatalogError
-
-    path = tmp_path / "articles.sqlite"
-    path.write_bytes(b"this is not a database" * 100)
-    with pytest.raises(CatalogError) as error:
-        Catalog(path)
-    message = str(error.value)
-    assert message.startswith(f"cannot use the catalog {path} (file is not a database)")
-    assert "restore it from a backup" in message and "re-ingest" in message

@@ -61,10 +61,11 @@ def test_ingest_reports_every_bad_input_and_indexes_the_rest(tmp_path) -> None:
     assert shown["author"] == "Ana Lin" and shown["text"].startswith("The harbor bridge reopened")
     assert shown["published_at"] == "2025-03-04" and shown["outlet"] == "news.example.org"
 
-    assert "deleted 1" in run_qa("delete", rows[1]["id"], data_dir=data).stdout
+    assert run_qa("delete", rows[1]["id"], data_dir=data).stdout == "deleted 1 article\n"
     assert len(json.loads(run_qa("list", "--json", data_dir=data).stdout)) == 1
     missing = run_qa("show", "ffffffff", data_dir=data, check=False)
-    assert missing.returncode == 1 and "no article" in missing.stderr
+    assert missing.returncode == 1 and missing.stdout == ""
+    assert missing.stderr == "error: no article with id 'ffffffff' (see `qa list`)\n"
 
 
 def test_data_dir_option_stdin_and_info(tmp_path) -> None:
@@ -84,10 +85,13 @@ def test_data_dir_option_stdin_and_info(tmp_path) -> None:
     assert report["added"] == 1
     info = json.loads(run_qa("info", "--json", "--data-dir", str(data), data_dir=tmp_path).stdout)
     assert info["data_dir"] == str(data) and info["articles"] == 1
-    assert info["embedding_model"] == "all-MiniLM-L6-v2" and info["dimension"] == "384"
-    assert info["embedding_backend"] == "onnx"
+    assert info["embedding_model"] == "all-MiniLM-L6-v2" and info["dimension"] == 384
+    assert info["embedding_backend"] == "onnx" and info["chunks"] == 1
+    assert all(isinstance(info[key], int) for key in ("articles", "chunks", "dimension"))
     plain = run_qa("info", "--data-dir", str(data), data_dir=tmp_path).stdout
-    assert f"data_dir: {data}" in plain
+    assert f"data_dir: {data}" in plain and "holds: 1 article, 1 chunk\n" in plain
+    listed = run_qa("list", "--data-dir", str(data), data_dir=tmp_path).stdout
+    assert "1 article" in listed and "1 articles" not in listed
 
 
 def test_mismatched_chunker_is_refused_with_a_pointer_to_reindex(tmp_path, monkeypatch) -> None:
@@ -107,5 +111,5 @@ def test_help_lists_the_commands() -> None:
 
     result = CliRunner().invoke(app, ["--help"])
     assert result.exit_code == 0
-    for command in ("ingest", "list", "show", "delete", "info", "reindex", "ask"):
+    for command in ("ingest", "list", "show", "delete", "info", "reindex", "ask", "--version"):
         assert command in result.output

@@ -256,7 +256,8 @@ def test_no_data_folder_is_nothing_indexed_and_is_not_created(tmp_path: Path) ->
     result = run("doctor", "--json", data_dir=missing)
     assert result.returncode == 1 and result.stdout == ""
     assert result.stderr.strip() == (
-        f"no articles indexed in {missing}: add some with `qa ingest PATH` (or the Library tab)"
+        f"error: no articles indexed in {missing}: add some with `qa ingest PATH` "
+        "(or the Library tab)"
     )
     assert not missing.exists()
 

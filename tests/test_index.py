@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
 import textwrap
@@ -16,7 +17,7 @@ from index.indexer import ArticleIndex
 from index.loaders import load_inputs
 from index.models import Article, build_article
 from index.store import IndexMismatchError
-from tests.conftest import REPO, SAMPLE, SHARED
+from tests.conftest import CORPUS_ARTICLES, REPO, SAMPLE, SHARED
 
 STORY = (
     "The city council voted 7-2 on Monday to approve a new budget of $4.2 million. "
@@ -31,19 +32,27 @@ def sample_article() -> Article:
     return article
 
 
-@pytest.mark.data("data/seed")
+# sha256 of the article text exactly as the customer gave it (../shared/data/seed).
+SAMPLE_SHA256 = "a704a5a37ae1c3ce8ba9a5290f290c4f914f033e4c0e8a8cbe886818da99430d"
+
+
 def test_sample_article_ships_unchanged_with_known_metadata() -> None:
     article = sample_article()
-    original = (SHARED / "data" / "seed" / SAMPLE.name).read_text(encoding="utf-8")
-    assert article.text == original
+    assert hashlib.sha256(article.text.encode("utf-8")).hexdigest() == SAMPLE_SHA256
     assert article.published_at == "2025-01-21"
     assert article.outlet is None and article.url is None and article.author is None
+
+
+@pytest.mark.data("data/seed")
+def test_sample_article_text_is_the_customers_file() -> None:
+    original = (SHARED / "data" / "seed" / SAMPLE.name).read_text(encoding="utf-8")
+    assert sample_article().text == original
 
 
 def test_chunks_cover_sentences_with_exact_offsets_and_fit_the_model(embedder, corpus_dir) -> None:
     config = ChunkerConfig()
     articles = [a for a in load_inputs([str(corpus_dir)]) if isinstance(a, Article)]
-    assert len(articles) > 30
+    assert len(articles) == CORPUS_ARTICLES
     for article in articles:
         chunks = chunk_article(article, embedder.count_tokens, config)
         assert chunks, article.title
@@ -111,7 +120,7 @@ def test_delete_removes_article_vectors_and_lexical_rows(index_copy) -> None:
 
 def test_listing_and_filters_use_the_catalog(index_copy) -> None:
     rows = index_copy.catalog.list_articles()
-    assert len(rows) == 41
+    assert len(rows) == CORPUS_ARTICLES
     assert {"id", "title", "outlet", "url", "published_at", "chunks"} == set(rows[0])
     cnn = index_copy.catalog.list_articles(Filters(outlets=("cnn.com",)))
     assert cnn and all(r["outlet"] == "cnn.com" for r in cnn)
@@ -120,11 +129,15 @@ def test_listing_and_filters_use_the_catalog(index_copy) -> None:
 
 
 def test_settings_mismatch_refuses_until_reindex(index_copy, embedder) -> None:
+    ids = [row["id"] for row in index_copy.catalog.list_articles()]
+    kept = {sample_article().id, *ids[:11]}  # re-embedding the whole corpus would take minutes
+    index_copy.delete([i for i in ids if i not in kept])
     other = ArticleIndex(index_copy.data_dir, embedder, ChunkerConfig(max_tokens=120))
     with pytest.raises(IndexMismatchError, match="qa reindex"):
         other.ingest([sample_article()])
     report = other.reindex()
-    assert report.added == 41 and not report.failed
+    assert report.added == len(kept) and not report.failed
+    assert {row["id"] for row in other.catalog.list_articles()} == kept
     other.check_compatible()
     assert other.catalog.get_meta()["chunker"] == ChunkerConfig(max_tokens=120).version
     assert other.store.count() == other.catalog.counts()[1]

@@ -1,45 +1,29 @@
-"""LLM backends against real servers: llama.cpp's OpenAI-compatible server, llama.cpp in process,
-and ChatOllama against recorded (hand-written) Ollama replies."""
+"""LLM backends against real servers: xllamacpp's OpenAI-compatible listener (through the openai
+backend and the in-process llamacpp backend) and ChatOllama against recorded Ollama replies."""
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 import threading
+import urllib.error
+import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
 from qa.answer import answer_stream
 from qa.backends.chat import LLMOptions
-from qa.backends.llamacpp_local import bundled_gguf
+from qa.backends.llamacpp_local import LocalModelError, LocalServer, local_server
 from qa.backends.registry import create_backend
 from qa.citations import VERIFY_THRESHOLD, support_score
 from qa.models import Answer
 from qa.retrieve import Retriever
-from tests.test_index import wait_for_port
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ollama"
 QUESTION = "What did Putin say about trade with China?"
-
-
-def _llm_missing() -> str | None:
-    try:
-        import llama_cpp  # noqa: F401
-    except ImportError:
-        return "llama-cpp-python is not installed (run `make setup-llm`)"
-    if bundled_gguf() is None:
-        return "the tiny GGUF model is not installed (run `make setup-llm`)"
-    return None
-
-
-needs_llm = pytest.mark.skipif(
-    _llm_missing() is not None and os.environ.get("CI") != "true",
-    reason=str(_llm_missing()),
-)
 
 
 def run(backend, index) -> tuple[list[str], Answer]:
@@ -72,64 +56,90 @@ def _sentences(text: str) -> list[str]:
     return [s for _, s, _ in parse_markers(text, set(range(1, 50)))]
 
 
-@pytest.fixture(scope="module")
-def llama_server():  # noqa: ANN201
-    """llama-cpp-python's OpenAI-compatible server on loopback, serving the tiny model."""
-    missing = _llm_missing()
-    if missing:
-        pytest.fail(missing) if os.environ.get("CI") == "true" else pytest.skip(missing)
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "llama_cpp.server",
-            "--model",
-            bundled_gguf(),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--n_ctx",
-            "4096",
-            "--model_alias",
-            "smollm2",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for_port(port, timeout=120)
-        yield f"http://127.0.0.1:{port}/v1"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-
-
-@needs_llm
-def test_openai_backend_streams_from_llama_cpp_server(llama_server, index_copy) -> None:
-    backend = create_backend(
-        "openai", LLMOptions(model="smollm2", base_url=llama_server, max_tokens=120)
-    )
-    pieces, result = run(backend, index_copy)
+def check_stream(pieces: list[str], result: Answer) -> None:
+    """The answer arrived token by token, from the retrieved passages about the trade figure."""
     assert len(pieces) > 3, "tokens must arrive as a stream"
     assert "".join(pieces).strip().startswith(result.answer[:20].strip())
-    assert result.backend == "openai" and not result.refused
+    assert not result.refused
     assert any("245 billion" in p.text for p in result.passages)
+
+
+@pytest.fixture(scope="module")
+def llama_server() -> LocalServer:
+    """The process's xllamacpp listener serving the bundled SmolLM2 (started on first use)."""
+    return local_server()
+
+
+@pytest.mark.llm
+def test_xllamacpp_listener_is_loopback_and_needs_its_key(llama_server: LocalServer) -> None:
+    assert urlsplit(llama_server.base_url).hostname == "127.0.0.1"
+    assert len(llama_server.api_key) >= 32
+    body = json.dumps({"messages": [{"role": "user", "content": "Hi"}], "max_tokens": 4})
+
+    def status(path: str, key: str | None, data: str | None = None) -> int:
+        headers = {"Content-Type": "application/json"}
+        if key:
+            headers["Authorization"] = f"Bearer {key}"
+        url = llama_server.base_url.removesuffix("/v1") + path
+        request = urllib.request.Request(url, data=data and data.encode(), headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return response.status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+
+    assert status("/v1/chat/completions", None, body) == 401
+    assert status("/v1/chat/completions", "wrong-key", body) == 401
+    assert status("/v1/chat/completions", llama_server.api_key, body) == 200
+    assert status("/slots", llama_server.api_key) in (404, 501), "the slots endpoint is off"
+
+
+@pytest.mark.llm
+def test_openai_backend_streams_from_the_xllamacpp_listener(llama_server, index_copy) -> None:
+    backend = create_backend(
+        "openai",
+        LLMOptions(
+            model=llama_server.model,
+            base_url=llama_server.base_url,
+            api_key=llama_server.api_key,
+            max_tokens=120,
+        ),
+    )
+    pieces, result = run(backend, index_copy)
+    check_stream(pieces, result)
+    assert result.backend == "openai"
     check_citations(result)
 
 
-@needs_llm
-def test_llamacpp_backend_in_process(index_copy) -> None:
+@pytest.mark.llm
+def test_llamacpp_backend_runs_the_model_in_process(llama_server, index_copy) -> None:
     backend = create_backend("llamacpp", LLMOptions(max_tokens=120))
     pieces, result = run(backend, index_copy)
-    assert len(pieces) > 3
+    check_stream(pieces, result)
     assert result.backend == "llamacpp"
     check_citations(result)
+    # One listener per process: the backend reused the one the fixture started.
+    assert backend.options.base_url == llama_server.base_url
+
+
+def test_llamacpp_without_a_model_file_says_what_to_set(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.gguf"
+    backend = create_backend("llamacpp", LLMOptions(model=str(missing)))
+    with pytest.raises(LocalModelError) as caught:
+        list(backend.stream_chat([{"role": "user", "content": "Hi"}], 8))
+    message = str(caught.value)
+    assert str(missing) in message and "QA_LLM_MODEL" in message and "\n" not in message
+    assert str(missing) not in caught.value.public_message()
+
+
+def test_llamacpp_without_xllamacpp_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model = tmp_path / "model.gguf"
+    model.write_bytes(b"GGUF")
+    monkeypatch.setitem(sys.modules, "xllamacpp", None)  # import fails as if not installed
+    with pytest.raises(LocalModelError, match=r"needs xllamacpp: run `make setup-llm`"):
+        local_server(str(model))
 
 
 class _OllamaReplay(BaseHTTPRequestHandler):

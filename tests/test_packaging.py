@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -20,6 +21,11 @@ def test_each_package_imports_from_this_repo(name: str) -> None:
 
 
 def test_wheel_ships_prompts_and_not_tests(tmp_path) -> None:
+    # Build from a copy: setuptools writes build/ and *.egg-info into the source tree.
+    source = tmp_path / "source"
+    skip = (".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".*_cache")
+    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(*skip))
+    assert (source / "tests" / "conftest.py").exists()  # the wheel must leave them out itself
     subprocess.run(
         [
             sys.executable,
@@ -31,7 +37,7 @@ def test_wheel_ships_prompts_and_not_tests(tmp_path) -> None:
             "-q",
             "-w",
             str(tmp_path),
-            str(REPO),
+            str(source),
         ],
         check=True,
         capture_output=True,

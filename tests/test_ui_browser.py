@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,12 +9,12 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import CHROMIUM
 from tests.test_ui_api import running_app
 
+# `browser`: conftest skips (fails under CI=true) before any fixture when Chromium is missing.
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
     "--headless",
     "--no-sandbox",
@@ -25,7 +24,6 @@ ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-ARTIFACTS = REPO / "test-artifacts"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 TIMEOUT_MS = 90_000
 UNTRUSTED = (
@@ -41,26 +39,21 @@ UNTRUSTED = (
 )
 
 
-def need(condition: bool, reason: str) -> None:
-    """Skip when a browser prerequisite is missing, but fail on CI (CI=true)."""
-    if not condition:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{reason} (required on CI)")
-        pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     """Debian's Chromium, headless; Playwright never downloads a browser here."""
-    need(CHROMIUM.exists(), f"no Chromium at {CHROMIUM} (run `make browser`)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        need(False, "the playwright package is not installed")
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="module")
+def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the screenshots go: pytest's temp folder, never the work tree."""
+    return tmp_path_factory.mktemp("screenshots")
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +93,7 @@ def ask(page, question: str, turns: int) -> None:
     page.locator(f"#sources .source-card[id^='src-{turns - 1}-']").first.wait_for()
 
 
-def test_cited_answer_opens_the_highlighted_quote(page) -> None:
+def test_cited_answer_opens_the_highlighted_quote(page, screenshots: Path) -> None:
     page.get_by_role("button", name="What did Putin say about trade?").click()
     page.locator("#sources mark.quote").first.wait_for()
     answer = page.locator("#chat .message-row").last.inner_text()
@@ -123,11 +116,12 @@ def test_cited_answer_opens_the_highlighted_quote(page) -> None:
     follow_up = page.locator("#chat .message-row").last.inner_text()
     assert "nuclear" in follow_up.lower()
     assert page.locator("#sources details.turn").count() == 2
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "ui.png"))
+    page.screenshot(path=str(screenshots / "ui.png"))
 
 
-def test_untrusted_article_is_shown_as_text_and_runs_nothing(page, tmp_path: Path) -> None:
+def test_untrusted_article_is_shown_as_text_and_runs_nothing(
+    page, tmp_path: Path, screenshots: Path
+) -> None:
     upload = tmp_path / "glimmer.txt"
     upload.write_text(UNTRUSTED, encoding="utf-8")
     page.get_by_role("tab", name="Library").click()
@@ -162,5 +156,4 @@ def test_untrusted_article_is_shown_as_text_and_runs_nothing(page, tmp_path: Pat
     assert page.locator("img[src='x']").count() == 0
     assert not page.evaluate("[...document.scripts].some(s => s.text.includes('__xss'))")
     assert page.evaluate("window.__xss") is None
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "ui-untrusted.png"))
+    page.screenshot(path=str(screenshots / "ui-untrusted.png"))

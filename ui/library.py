@@ -72,7 +72,8 @@ def summary(report: dict[str, Any]) -> str:
     """The CLI's one-line summary for a (combined) ingest summary."""
     line = (
         f"added {report['added']}, updated {report['updated']}, unchanged {report['unchanged']}, "
-        f"failed {len(report['failed'])} — {report['chunks']} chunks in {report['seconds']:.1f} s"
+        f"failed {len(report['failed'])} — {report['chunks']} "
+        f"chunk{'' if report['chunks'] == 1 else 's'} in {report['seconds']:.1f} s"
     )
     return line + (f" ({len(report['skipped'])} skipped)" if report["skipped"] else "")
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from qa.backends.chat import ChatBackend, Message, chunk_text, install_hint, langchain_messages
+from qa.errors import BackendUnavailableError
 
 
 class OpenAIBackend(ChatBackend):
     """Streams from `ChatOpenAI` at `QA_LLM_BASE_URL` with `QA_LLM_MODEL`."""
 
     name = "openai"
+    default_base_url = "https://api.openai.com/v1"
+    start_hint = "start the server or set QA_LLM_BASE_URL"
 
     def _client(self, max_tokens: int):  # noqa: ANN202
         try:
@@ -34,3 +37,13 @@ class OpenAIBackend(ChatBackend):
             text = chunk_text(chunk)
             if text:
                 yield text
+
+    def server_error(self, exc: Exception) -> BackendUnavailableError | None:
+        """HTTP errors by status (the body may echo the key), connection failures by cause."""
+        import openai
+
+        if isinstance(exc, openai.APIStatusError):
+            return self.refused(exc.status_code)
+        if isinstance(exc, (openai.APIConnectionError, ConnectionError, TimeoutError)):
+            return self.unreachable(exc)
+        return None

@@ -1,0 +1,195 @@
+"""The people an article names, where it mentions them, and who a mention stands for."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from index.names import fold, looks_like_name, strip_titles, tokens
+from index.quote_spans import paragraphs
+
+# Entity types that are not people: a subject tagged so is an unnamed speaker ("the Kremlin").
+NOT_PEOPLE = frozenset(
+    "ORG GPE NORP LOC FAC PRODUCT EVENT WORK_OF_ART LAW LANGUAGE DATE TIME MONEY QUANTITY "
+    "ORDINAL CARDINAL PERCENT".split()
+)
+_NAME_WORD = r"(?:[A-Z]\.)+|[A-Z][\w'’\-]*\.?"
+
+
+class People:
+    """Names of people in one article, and each mention's position."""
+
+    def __init__(
+        self, text: str, names: Iterable[str] = (), quoted: Sequence[tuple[int, int]] = ()
+    ) -> None:
+        self.text = text
+        self.names: set[str] = set()
+        self.quoted = list(quoted)  # quotation spans: names inside them are not mentions
+        self.speakers: list[tuple[int, str]] = []  # where each named speaker was attributed
+        self.subjects: list[int] = []  # offsets of grammatical subjects in parsed sentences
+        self._mentions: list[tuple[int, str]] | None = None
+        self._paragraph_starts: list[int] | None = None
+        self.add(names)
+
+    @classmethod
+    def from_parses(
+        cls,
+        text: str,
+        parsed: Sequence[tuple[Any, Any]],
+        quoted: Sequence[tuple[int, int]],
+        nlp: Any = None,
+    ) -> People:
+        """People found by NER in the parsed units; a surname that speaks but was introduced in
+        a sentence nobody parsed ("Chair Alison Couch …", later "Couch said") is looked up by
+        running NER over that introducing sentence only."""
+        people = cls(text, quoted=quoted)
+        for _, doc in parsed:
+            people.add(ent.text for ent in doc.ents if ent.label_ == "PERSON")
+        for unit, doc in parsed:
+            for token in doc:
+                if token.dep_ in ("nsubj", "nsubjpass"):
+                    people.subjects.append(unit.source(token.idx))
+        unknown = {
+            token.text: unit.source(token.idx)
+            for unit, doc in parsed
+            for token in doc
+            if token.dep_ in ("nsubj", "nsubjpass")
+            and _capitalized_single(token)
+            and len(people.fullest(token.text, len(text)).split()) < 2
+        }
+        intros = {word: people._introduction(word, at) for word, at in unknown.items()}
+        intros = {w: span for w, span in intros.items() if span is not None}
+        if nlp is not None and intros:
+            spans = sorted(set(intros.values()))
+            for doc in nlp.pipe([text[s:e] for s, e in spans], batch_size=64):
+                people.add(ent.text for ent in doc.ents if ent.label_ == "PERSON")
+        for word, at in unknown.items():  # NER found nothing: given name + surname
+            if len(people.fullest(word, at).split()) < 2:
+                full = people.introduced_as(word, at)
+                if full:
+                    people.add([full])
+        return people
+
+    def _introduction(self, word: str, before: int) -> tuple[int, int] | None:
+        """The sentence-sized window where a surname first follows a capitalized word."""
+        match = re.search(rf"(?:{_NAME_WORD})[ \t]+{re.escape(word)}\b", self.text)
+        if match is None or match.start() > before:
+            return None
+        start = max(self.text.rfind("\n", 0, match.start()) + 1, match.start() - 200)
+        end = self.text.find("\n", match.end())
+        end = len(self.text) if end < 0 else min(end, match.end() + 200)
+        return start, end
+
+    def add(self, names: Iterable[str]) -> None:
+        """Record names (titles dropped); things that are not names are ignored."""
+        for name in names:
+            clean = strip_titles(name)
+            if clean and looks_like_name(clean):
+                self.names.add(clean)
+                self._mentions = None
+
+    def introduced_as(self, word: str, before: int) -> str | None:
+        """The full name a bare surname was introduced with earlier ("Chair Alison Couch" →
+        "Alison Couch"): the given name before it, with a middle initial if there is one."""
+        pattern = re.compile(rf"(?:({_NAME_WORD})[ \t]+)?({_NAME_WORD})[ \t]+{re.escape(word)}\b")
+        best = None
+        for match in pattern.finditer(self.text, 0, max(before, 0) + len(word)):
+            first, given = match.group(1), match.group(2)
+            initial = re.fullmatch(r"(?:[A-Z]\.)+", given) is not None
+            words = [first, given, word] if initial and first else [given, word]
+            candidate = strip_titles(" ".join(w for w in words if w))
+            if len(candidate.split()) >= 2 and looks_like_name(candidate):
+                best = candidate
+        return best
+
+    def fullest(self, mention: str, at: int) -> str:
+        """The fullest name holding every word of `mention`; when several people share those
+        words ("Kim"), the one named in full most recently before `at`."""
+        short = strip_titles(mention)
+        want = [fold(w) for w in tokens(short)]
+        matches = [n for n in self.names if _holds(n, want) and len(tokens(n)) > len(want)]
+        if not matches:
+            return short
+        if len(matches) == 1:
+            return matches[0]
+        return max(matches, key=lambda n: (self._last_before(n, at), len(n)))
+
+    def is_person(self, name: str) -> bool:
+        """Whether the article names this person (in any form)."""
+        want = [fold(w) for w in tokens(name)]
+        return any(_holds(n, want) for n in self.names)
+
+    def record_speaker(self, at: int, name: str) -> None:
+        """Remember that a named person spoke at offset `at` (text order)."""
+        self.speakers.append((at, name))
+
+    def resolve_pronoun(self, at: int) -> str | None:
+        """Who "he" or "she" at offset `at` is: the person who last spoke or was last named as
+        the subject of a parsed sentence; else the person mentioned last. Names inside
+        quotations never count ("“…Kim Il Sung’s birthday…,” he told …")."""
+        spoke = [(pos, name) for pos, name in self.speakers if pos < at]
+        subjects = set(self.subjects)
+        earlier = [(pos, name) for pos, name in self.mentions() if pos < at]
+        acting = spoke + [(pos, name) for pos, name in earlier if pos in subjects]
+        if acting:
+            return max(acting)[1]
+        return earlier[-1][1] if earlier else None
+
+    def resolve_role(self, role: str, at: int) -> str | None:
+        """Who "the minister" or "the former Russian president" is: the person last mentioned
+        before `at` with that role as their title ("Unification Minister Kim Yeon-chul") or in
+        an apposition right after their name ("Medvedev, the former President of Russia")."""
+        word = re.escape(fold(role))
+        for pos, name in reversed([m for m in self.mentions() if m[0] < at]):
+            before = fold(self.text[max(0, pos - 40) : pos])
+            after = fold(self.text[pos : pos + len(name) + 60])
+            if re.search(rf"\b{word}\.?\s+(?:\S+\s+){{0,2}}$", before) or re.search(
+                rf"^[^,]*,\s+(?:a|an|the)\s+(?:\S+\s+){{0,3}}{word}\b", after
+            ):
+                return name
+        return None
+
+    def _paragraphs_back(self, paragraph_start: int, count: int) -> int:
+        """Start of the paragraph `count` paragraphs before the one at `paragraph_start`."""
+        if self._paragraph_starts is None:
+            self._paragraph_starts = [start for start, _ in paragraphs(self.text)]
+        index = bisect.bisect_right(self._paragraph_starts, paragraph_start) - 1
+        return self._paragraph_starts[max(index - count, 0)] if self._paragraph_starts else 0
+
+    def mentions(self) -> list[tuple[int, str]]:
+        """(offset, fullest name) of each mention of a known person by full name, first name or
+        surname, outside quotations."""
+        if self._mentions is None:
+            found: list[tuple[int, str]] = []
+            for name in self.names:
+                for form in {name, name.split()[-1], name.split()[0]}:
+                    if len(form) < 2:
+                        continue
+                    for match in re.finditer(rf"\b{re.escape(form)}\b", self.text):
+                        at = match.start()
+                        if not any(s <= at < e for s, e in self.quoted):
+                            found.append((at, self.fullest(form, at)))
+            self._mentions = sorted(found)
+        return self._mentions
+
+    def _last_before(self, name: str, at: int) -> int:
+        best = -1
+        for match in re.finditer(rf"\b{re.escape(name)}\b", self.text):
+            if match.start() < at:
+                best = match.start()
+        return best
+
+
+def _holds(name: str, want: list[str]) -> bool:
+    """Whether the name's words contain `want` as a run, or as its first and last word."""
+    words = [fold(w) for w in tokens(name)]
+    n = len(want)
+    if any(words[i : i + n] == want for i in range(len(words) - n + 1)):
+        return True
+    return n == 2 and words[0] == want[0] and words[-1] == want[-1]
+
+
+def _capitalized_single(token: Any) -> bool:
+    return token.text[:1].isupper() and token.text.isalpha() and token.ent_type_ not in NOT_PEOPLE

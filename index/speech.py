@@ -1,0 +1,331 @@
+"""Attribution rules over spaCy's dependency parse: the speech verb of a quote and its subject."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Any
+
+from index.names import TITLES, looks_like_name
+from index.people import NOT_PEOPLE, People
+
+PLACEHOLDER = "Q"
+
+# Verbs of saying and writing that introduce a quotation. "called X Y", "described X as Y" and
+# "addressed X as Y" introduce their subject's words too. Kept as word forms, no lemmatizer.
+SPEECH_VERBS = frozenset(
+    """say says said saying tell tells told telling add adds added adding ask asks asked asking
+    state states stated stating note notes noted noting write writes wrote writing post posts
+    posted posting tweet tweets tweeted declare declares declared declaring announce announces
+    announced announcing warn warns warned warning urge urges urged urging insist insists
+    insisted insisting argue argues argued arguing explain explains explained explaining claim
+    claims claimed claiming reply replies replied replying respond responds responded
+    acknowledge acknowledges acknowledged admit admits admitted recall recalls recalled
+    emphasize emphasizes emphasized emphasizing emphasise emphasised stress stresses stressed
+    stressing conclude concluded predict predicts predicted promise promises promised vow vows
+    vowed pledge pledged suggest suggests suggested caution cautioned joke joked quip quipped
+    concede conceded complain complained lament lamented boast boasted counter countered
+    observe observed remark remarked testify testified text texted call calls called calling
+    describe describes described describing address addresses addressed addressing dub dubbed
+    label labeled labelled brand branded characterize characterized characterise
+    characterised praise praised hail hailed decry decried condemn condemned blast blasted slam
+    slammed accuse accused criticize criticized criticise criticised mention mentioned reiterate
+    reiterated repeat repeated shout shouted yell yelled scream screamed whisper whispered
+    recount recounted apologize apologized thank thanked tout touted affirm affirmed assert
+    asserted contend contended maintain maintained confirm confirmed deny denied reveal revealed
+    report reports reported continue continued continues read reads laud lauds lauded
+    compliment compliments complimented mourn mourned eulogize eulogized reflect reflected
+    share shared""".split()
+)
+# Verbs whose clause is reported speech ("Putin stated that …", "Xi voiced his hope that …").
+REPORT_VERBS = SPEECH_VERBS | frozenset(
+    "voice voiced voices express expressed expresses believe believes believed hope hoped".split()
+)
+# Secondary sources: "X said …, Yonhap reported" / "according to a video": X is the speaker.
+_RELAYS = frozenset("reported reports according read reads continued continues".split())
+_PRONOUNS = frozenset("he she him her".split())
+_RELATIVE = frozenset("who which that".split())
+# Unnamed speakers worth keeping as reported sources ("officials said that …").
+_GROUP_HEADS = re.compile(
+    r"(spokes|official|officer|police|aide|source|people|resident|expert|analyst|lawyer|"
+    r"attorney|minist|government|administration|department|agency|company|statement|author|"
+    r"authorit|leader|member|witness|prosecutor|investigator|representative|office|team|"
+    r"court|committee|campaign|union|group|organi[sz]ation|council|board|report|study|survey)",
+    re.I,
+)
+SPEECH_CUE = re.compile(
+    r"\b("
+    + "|".join(sorted(REPORT_VERBS, key=len, reverse=True))
+    + r"|according to|put it|pointed out)\b",
+    re.I,
+)
+_OPENING_MARKS = '“"‘«'
+_SCARE = re.compile(r"\bso[- ]called\s*[“\"‘«]?\s*$", re.I)
+# Title words that name an office or body rather than a person ("the court", "the house").
+_NOT_ROLES = frozenset(
+    "house court state federal national supreme foreign defense interior treasury health "
+    "homeland security majority minority former late then acting interim".split()
+)
+_NAME_AT_END = re.compile(r"[A-Z][\w'’\-]*(?:[ \t]+[A-Z][\w'’\-]*){1,2}$")
+_NAME_RUN = re.compile(r"((?:(?:[A-Z]\.)+[ \t]+|[A-Z][\w'’]*(?:-[\w'’]+)*\.?[ \t]+){0,3})$")
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """Who said something: a person's fullest name (named) or the article's words for them."""
+
+    name: str
+    named: bool
+    cue: str
+
+    def with_cue(self, cue: str) -> Speaker:
+        """The same speaker, found by another rule."""
+        return replace(self, cue=cue)
+
+
+def attribute(unit: Any, doc: Any, number: int, people: People) -> Speaker | None:
+    """The speaker of quote `number` of a parsed unit: its speech verb's subject; or, for a
+    quote introduced by a colon ("Kat Dennings reflected on the campaign: “…”"), the subject
+    of the clause before the colon."""
+    token = _first_word_at(doc, unit.quote_at[number])
+    if token is None or _SCARE.search(doc.text[: unit.quote_at[number]]):
+        return None
+    long = _is_placeholder(token) or _after_colon(doc, unit.quote_at[number])
+    # A partial quote is part of a sentence's grammar: only a speech verb governing it makes it
+    # someone's words ("Critics called it a “triumph”", not "the so-called “smart” fridge").
+    verbs = _speech_verbs_for(token, doc, unit, nearest=long)
+    colon = _colon_clause(doc, unit.quote_at[number])
+    if colon is not None and colon not in verbs:
+        verbs.insert(0, colon)
+    for verb in verbs:
+        source = _according_to(verb) if verb.lower_ == "according" else _subject(verb)
+        if source is None:
+            continue
+        speaker = _speaker(
+            source, unit, people, "according to" if verb.lower_ == "according" else verb.lower_
+        )
+        if speaker is not None:
+            return speaker
+    return None
+
+
+def reported_clauses(unit: Any, doc: Any, people: People) -> list[tuple[int, int, Speaker]]:
+    """(start, end, speaker) of each reported statement: a speech verb's clause, outside quotes."""
+    found = []
+    for verb in doc:
+        if verb.lower_ not in REPORT_VERBS or unit.in_quote(verb.idx):
+            continue
+        clause = _reported_clause(verb)
+        subject = _subject(verb)
+        if clause is None or subject is None:
+            continue
+        speaker = _speaker(subject, unit, people, verb.lower_)
+        if speaker is None or (not speaker.named and not _GROUP_HEADS.search(speaker.name)):
+            continue
+        first, last = clause
+        start = unit.source(first.idx)
+        end = unit.source(last.idx + len(last.text) - 1) + 1
+        lead = re.match(r"(?i)that\s+", doc.text[first.idx : first.idx + 6])
+        if lead:  # the parser sometimes hangs "that" inside the clause
+            start += lead.end()
+        if (
+            any(unit.in_quote(t.idx) for t in (first, last))
+            or len(doc.text[first.idx : last.idx].split()) < 2
+        ):
+            continue
+        found.append((start, end, speaker))
+    return found
+
+
+def _colon_clause(doc: Any, offset: int) -> Any:
+    """The verb of the clause that a colon right before the quote closes, if any."""
+    before = doc.text[:offset].rstrip()
+    if not before.endswith(("“", '"')) or not before[:-1].rstrip().endswith(":"):
+        return None
+    colon = next((t for t in doc if t.text == ":" and t.idx >= len(before[:-1].rstrip()) - 1), None)
+    if colon is None:
+        return None
+    node = colon.head
+    while node.dep_ not in ("ROOT", "conj", "advcl") and node.head is not node:
+        node = node.head
+    return node if _subject(node) is not None else None
+
+
+def _first_word_at(doc: Any, offset: int) -> Any:
+    """The first word token at or after a parse offset (the opening mark is its own token)."""
+    for token in doc:
+        if token.idx + len(token.text) > offset and token.text not in _OPENING_MARKS:
+            return token
+    return None
+
+
+def _speech_verbs_for(token: Any, doc: Any, unit: Any, nearest: bool = True) -> list[Any]:
+    """Speech verbs that may introduce the quote at `token`, best first: the one governing it
+    in the parse, then (for whole statements) the others by distance; relays ("reported",
+    "according to") last."""
+    governing = None
+    node = token
+    for _ in range(12):
+        if _is_speech(node) and not unit.in_quote(node.idx):
+            governing = node
+            break
+        if node.head is node:
+            break
+        node = node.head
+    others = [
+        t
+        for t in doc
+        if nearest and _is_speech(t) and not unit.in_quote(t.idx) and t is not governing
+    ]
+    # The attribution sits right after a quote ("“…,” Putin said") or right before it.
+    others.sort(key=lambda t: abs(t.i - token.i) + (0.5 if t.i < token.i else 0))
+    ordered = ([governing] if governing is not None else []) + others
+    return [v for v in ordered if v.lower_ not in _RELAYS] + [
+        v for v in ordered if v.lower_ in _RELAYS
+    ]
+
+
+def _is_speech(token: Any) -> bool:
+    low = token.lower_
+    if low in ("dismiss", "dismissed", "dismisses"):  # "dismissed the reports as “fake news”"
+        return any(c.lower_ == "as" for c in token.children)
+    if low in ("point", "points", "pointed"):  # "pointed out that …"
+        return any(c.lower_ == "out" for c in token.children)
+    if low == "according":
+        return any(c.lower_ == "to" for c in token.children)
+    if low == "put":  # "As Zuckerberg put it: …"
+        return any(c.lower_ == "it" and c.dep_ == "dobj" for c in token.children)
+    return low in SPEECH_VERBS and token.dep_ not in ("amod", "compound", "nsubj", "pobj")
+
+
+def _subject(verb: Any) -> Any:
+    """The subject of a verb, inherited from the verb it hangs on ("…, saying …")."""
+    node = verb
+    for _ in range(6):
+        subjects = [c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")]
+        subjects.sort(key=lambda c: abs(c.i - node.i))  # a misparse may add a far one
+        for child in subjects:
+            if True:
+                if not _is_placeholder(child):
+                    return child
+                # "“…,” Angela Lee, a professor, told CNN": the name hangs on the quote
+                named = [g for g in child.children if g.dep_ == "appos"]
+                if named:
+                    return named[0]
+        for child in node.children:
+            if child.dep_ == "agent":
+                for grand in child.children:
+                    if grand.dep_ == "pobj":
+                        return grand
+        if node.dep_ == "relcl":
+            return node.head
+        if node.dep_ in ("advcl", "conj", "xcomp") and node.head is not node:
+            node = node.head
+            continue
+        return None
+    return None
+
+
+def _is_placeholder(token: Any) -> bool:
+    """The stand-in for a long quote ("Q", or "Q." when spaCy keeps the stop with it)."""
+    bare = token.text.rstrip(".,;:!?…")
+    return bare == PLACEHOLDER and token.i > 0 and token.nbor(-1).text in _OPENING_MARKS
+
+
+def _after_colon(doc: Any, offset: int) -> bool:
+    """Whether the quote at `offset` follows a colon ("… put it in a memo: “…”")."""
+    before = doc.text[:offset].rstrip()
+    return before[:-1].rstrip().endswith(":") if before.endswith(tuple(_OPENING_MARKS)) else False
+
+
+def _according_to(token: Any) -> Any:
+    for child in token.children:
+        if child.lower_ == "to":
+            for grand in child.children:
+                if grand.dep_ == "pobj":
+                    return grand
+    return None
+
+
+def _speaker(token: Any, unit: Any, people: People, cue: str) -> Speaker | None:
+    """Name the speaker a subject token stands for: a person's fullest name, or the words."""
+    if token.lower_ in _RELATIVE and token.head.dep_ == "relcl":
+        token = token.head.head  # "Kim Yeon-chul, who said …"
+    for child in token.children:  # "A Kremlin spokesman, Dmitry Peskov, said"
+        if child.dep_ == "appos" and child.ent_type_ == "PERSON":
+            token = child
+    if _is_placeholder(token):
+        return None
+    at = unit.source(token.idx)
+    if token.lower_ in _PRONOUNS:
+        name = people.resolve_pronoun(at)
+        return Speaker(name, True, cue) if name else None
+    if token.lower_ in ("they", "we", "i", "you", "it", "them", "us"):
+        return None
+    role = _role_noun(token)
+    if role:
+        name = people.resolve_role(role, at)
+        if name:
+            return Speaker(name, True, cue)
+    mention = _name_mention(token, people)
+    if mention:
+        name = people.fullest(mention, at)
+        known = people.is_person(name) or token.ent_type_ == "PERSON"
+        if looks_like_name(name) and (known or len(name.split()) >= 2):
+            return Speaker(name, True, cue)
+    phrase = _phrase(token)
+    if not phrase or phrase == PLACEHOLDER:
+        return None
+    tail = _NAME_AT_END.search(phrase)  # "Frankel's RHONY co-star Ramona Singer"
+    if tail and (people.is_person(tail.group()) or looks_like_name(tail.group())):
+        return Speaker(people.fullest(tail.group(), at), True, cue)
+    return Speaker(phrase, False, cue)
+
+
+def _name_mention(token: Any, people: People) -> str:
+    """The name a subject token is part of: its PERSON entity, or the capitalized words before
+    it ("Chung-in Moon", which NER split), unless NER saw the whole run as an organisation or
+    place that the article never names as a person ("Fox News"; but "Nessle said" is Nessle)."""
+    if token.ent_type_ == "PERSON":
+        for ent in token.doc.ents:
+            if ent.start <= token.i < ent.end:
+                return ent.text
+    if not token.text[:1].isupper():
+        return ""
+    before = _NAME_RUN.search(token.doc.text, 0, token.idx)
+    run = ((before.group(1) if before else "") + token.text).strip()
+    entity = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+    whole = entity is not None and entity.start_char <= token.idx - len(run) + len(token.text)
+    if token.ent_type_ in NOT_PEOPLE and (whole or len(run.split()) < 2):
+        return run if people.is_person(run) else ""
+    return run
+
+
+def _role_noun(token: Any) -> str:
+    """The role in a definite subject such as "the former Russian president" ("president")."""
+    determiners = [c for c in token.lefts if c.dep_ == "det" and c.lower_ in ("the", "this")]
+    if not determiners or token.text[:1].isupper() and token.ent_type_:
+        return ""
+    return token.lower_ if token.lower_ in TITLES and token.lower_ not in _NOT_ROLES else ""
+
+
+def _phrase(token: Any) -> str:
+    """An unnamed speaker as the article words it: the subject with its left modifiers."""
+    left = [t for t in token.lefts if t.dep_ in ("det", "amod", "compound", "poss", "nummod")]
+    start = min([token.i, *(t.left_edge.i for t in left)])
+    return token.doc[start : token.i + 1].text.strip()
+
+
+def _reported_clause(verb: Any) -> tuple[Any, Any] | None:
+    """First and last tokens of the clause a speech verb reports ("… said [that] X did Y")."""
+    holders = [verb, *(c for c in verb.children if c.dep_ == "dobj")]
+    for holder in holders:
+        for child in holder.children:
+            marked = any(g.dep_ == "mark" and g.lower_ == "that" for g in child.children)
+            if child.dep_ == "ccomp" or (child.dep_ == "acl" and marked):
+                tokens = [t for t in child.subtree if not (t.dep_ == "mark" and t.head is child)]
+                while tokens and (tokens[-1].is_punct or tokens[-1].text in _OPENING_MARKS):
+                    tokens.pop()
+                if len(tokens) >= 3 and tokens[0].i > verb.i:
+                    return tokens[0], tokens[-1]
+    return None

@@ -1,0 +1,108 @@
+"""Quotes and speakers found at ingest: exact spans on the sample, and the hand-labelled floor."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import REPO, SAMPLE
+
+
+@pytest.fixture(scope="module")
+def nlp():  # noqa: ANN201
+    """The real spaCy English pipeline (parser + NER), loaded once."""
+    from index.nlp import load_nlp
+
+    return load_nlp()
+
+
+@pytest.fixture(scope="module")
+def sample_text() -> str:
+    """The sample article's text as the loader stores it."""
+    from index.loaders import load_inputs
+
+    return next(iter(load_inputs([str(SAMPLE)]))).text
+
+
+def test_sample_quotes_have_their_speakers_and_exact_spans(nlp, sample_text: str) -> None:
+    from index.quotes import extract_quotes
+
+    quotes = extract_quotes(sample_text, nlp)
+    for q in quotes:
+        assert sample_text[q.start : q.end] == q.quote
+    direct = {(q.start, q.end): (q.speaker, q.named) for q in quotes if q.direct}
+
+    def span(quote: str, after: int = 0) -> tuple[int, int]:
+        start = sample_text.index(quote, after)
+        return start, start + len(quote)
+
+    putin_friend = span("dear friend,")
+    assert direct[putin_friend] == ("Vladimir Putin", True)
+    assert direct[span("dear friend,", putin_friend[1])] == ("Xi Jinping", True)
+    assert direct[span("destroying")] == ("Donald Trump", True)
+    told = span("I agree with you that cooperation")[0]
+    assert direct[(told, sample_text.index(",” Putin told Xi") + 1)] == ("Vladimir Putin", True)
+    # the next paragraph is only a quotation: it continues Putin's
+    ties = sample_text.index("We build our ties")
+    assert direct[(ties, sample_text.index("global situation.") + len("global situation."))] == (
+        "Vladimir Putin",
+        True,
+    )
+    assert direct[span("no limits")] == ("both nations", False)  # a group keeps its words
+    # nobody else's words are given to Putin, and nothing unquoted is a direct quote
+    assert all(sample_text[s - 1] in '“"' for s, _ in direct)
+    reported = [q for q in quotes if not q.direct]
+    xi_hope = next(q for q in reported if q.speaker == "Xi Jinping")
+    assert xi_hope.quote == "the partnership would reach new heights"
+    assert any(q.speaker == "Vladimir Putin" and "fifth-largest" in q.quote for q in reported)
+
+
+def test_unattributed_quoted_terms_are_not_quotes(nlp) -> None:
+    from index.quotes import extract_quotes
+
+    text = (
+        'The film "Oppenheimer" won seven awards. Critics called it a "triumph," and the '
+        'so-called "smart" fridge sold out.\n'
+        '"We are not going anywhere," said Kremlin spokesman Dmitry Peskov. "Talks go on."\n'
+        "He later added that talks would continue next week."
+    )
+    quotes = extract_quotes(text, nlp)
+    spoken = {text[q.start : q.end]: q.speaker for q in quotes if q.direct}
+    assert "Oppenheimer" not in spoken and "smart" not in spoken
+    assert spoken["We are not going anywhere,"] == "Dmitry Peskov"
+    assert spoken["Talks go on."] == "Dmitry Peskov"  # split by its attribution: same speaker
+    later = next(q for q in quotes if not q.direct)
+    assert (later.speaker, later.quote) == ("Dmitry Peskov", "talks would continue next week")
+
+
+def test_speaker_precision_and_recall_on_the_gold_set(nlp) -> None:
+    """The quality floor on every hand-labelled article (bench/quotes_gold.py reports more)."""
+    import sys
+
+    sys.path.insert(0, str(REPO / "bench"))
+    from quotes_gold import score
+
+    result = score("all")
+    assert result["tp"] + result["fn"] >= 200, result  # the set is not empty or truncated
+    assert result["precision"] >= 0.90, result
+    assert result["recall"] >= 0.80, result
+
+
+def test_gold_labels_point_at_their_text() -> None:
+    """Every gold quote's offsets hold its text (the set is usable without ../shared)."""
+    import sys
+
+    sys.path.insert(0, str(REPO / "bench"))
+    from quotes_gold import gold_texts, load_gold
+
+    texts = gold_texts()
+    quotes, articles = load_gold()
+    assert len({a["article"] for a in articles}) >= 25
+    direct = [q for q in quotes if q["direct"]]
+    assert len(direct) >= 120 and len({q["article"] for q in direct}) >= 15
+    for q in quotes:
+        assert texts[q["article"]][q["start"] : q["end"]] == q["quote"], q["id"]
+    assert json.loads(
+        (REPO / "tests/fixtures/gold/questions-2024-01.jsonl").read_text().split("\n")[0]
+    )
