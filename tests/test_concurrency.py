@@ -22,11 +22,13 @@ from index.indexer import ArticleIndex
 from index.lock import FolderLock
 from tests.index_support import (
     all_chunk_ids,
+    articles_state,
     dense_findable,
     fixture_records,
     qa_command,
     qa_env,
     run,
+    short_records,
     write_jsonl,
 )
 
@@ -43,8 +45,8 @@ def _wait_for(predicate, timeout: float, what: str) -> None:  # noqa: ANN001
 
 def test_two_ingests_at_once_lose_nothing(tmp_path: Path, embedder) -> None:
     data = tmp_path / "data"
-    first = write_jsonl(tmp_path / "a" / "first.jsonl", fixture_records(0, 20))
-    second = write_jsonl(tmp_path / "b" / "second.jsonl", fixture_records(20, 40))
+    first = write_jsonl(tmp_path / "a" / "first.jsonl", short_records(0, 20))
+    second = write_jsonl(tmp_path / "b" / "second.jsonl", short_records(20, 40))
     logs = [tmp_path / "first.log", tmp_path / "second.log"]
     lock = FolderLock(data)
     started = threading.Event()
@@ -215,4 +217,38 @@ def test_readers_never_wait_for_the_write_lock(tmp_path: Path, embedder) -> None
 
     FolderLock(tmp_path / "data").run(search_while_another_writer_holds_the_lock)
     assert len(answers) == 3 and all(answers)
+    index.close()
+
+
+def test_reindex_catches_up_with_writes_made_while_it_builds(tmp_path: Path, embedder) -> None:
+    """Another process adds and deletes articles while `qa reindex` is embedding: the switched-in
+    index holds exactly the articles the live one held at the switch."""
+    from index.loaders import load_inputs
+
+    data = tmp_path / "data"
+    base = write_jsonl(tmp_path / "base.jsonl", short_records(0, 4))
+    added = write_jsonl(tmp_path / "added.jsonl", short_records(4, 6))
+    index = ArticleIndex(data, embedder)
+    assert index.ingest(load_inputs([str(base)])).added == 4
+    doomed = sorted(articles_state(data))[0]
+    real_embed = index.embed
+    writes: list[int] = []
+
+    def embed_while_another_process_writes(batch):  # noqa: ANN001, ANN202
+        if not writes:  # the reindex holds no lock while it embeds: others may write
+            writes.append(run("ingest", str(added), data_dir=data).returncode)
+            writes.append(run("delete", doomed, data_dir=data).returncode)
+        return real_embed(batch)
+
+    index.embed = embed_while_another_process_writes
+    report = index.reindex()
+    assert writes == [0, 0] and not report.failed
+    new_ids = {a.id for a in load_inputs([str(added)])}
+    base_ids = {a.id for a in load_inputs([str(base)])}
+    assert set(articles_state(data)) == (base_ids - {doomed}) | new_ids
+    assert report.added == 5
+    found = diagnose(index)
+    assert found.ok and found.articles == 5, found.problems
+    assert all_chunk_ids(index) == dense_findable(index)
+    assert index.store.name == "articles" and "collection" not in index.catalog.get_meta()
     index.close()

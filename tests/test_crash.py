@@ -119,6 +119,7 @@ def test_ingest_killed_at_each_named_point(data_dir: Path, tmp_path: Path, embed
     report = json.loads(rerun.stdout)
     assert (report["added"], report["updated"]) == (len(EXTRA), 1)
     assert_whole(data_dir, embedder, set(before) | ids_of(EXTRA))
+    assert_doctor_clean(data_dir)
 
 
 def test_ingest_killed_at_a_random_moment(data_dir: Path, tmp_path: Path, embedder) -> None:
@@ -165,6 +166,7 @@ def test_reindex_killed_at_each_named_point(data_dir: Path, embedder) -> None:
     assert again.returncode == 0 and again.stdout.startswith("reindexed 6 articles"), again.stdout
     assert_layout_as_before(data_dir)
     assert_whole(data_dir, embedder, before)
+    assert_doctor_clean(data_dir)
 
 
 def test_reindex_killed_at_a_random_moment(data_dir: Path, embedder) -> None:
@@ -206,6 +208,13 @@ def assert_still_usable(
             assert kinds == ({"build_mismatch"} if switched else set()), problems
     finally:
         index.close()
+
+
+def assert_doctor_clean(data: Path) -> None:
+    """The real `qa doctor --json` says ok."""
+    doctor = run("doctor", "--json", data_dir=data)
+    assert doctor.returncode == 0, doctor.stdout + doctor.stderr
+    assert json.loads(doctor.stdout)["ok"] is True
 
 
 def assert_layout_as_before(data: Path) -> None:
