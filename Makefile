@@ -29,9 +29,14 @@ $(LLM_STAMP): $(STAMP)
 browser:
 	test -x /usr/bin/chromium || (apt-get update -q && apt-get install -y -q chromium)
 
+# `make run PORT=7861 DATA_DIR=/tmp/qa` serves on another port / from another index folder.
+PORT ?= 7860
+DATA_DIR ?=
+RUN_DATA := $(if $(DATA_DIR),--data-dir $(DATA_DIR))
+
 run: setup
-	$(OFFLINE) $(BIN)/qa ingest samples/
-	$(OFFLINE) $(BIN)/qa serve
+	$(OFFLINE) $(BIN)/qa ingest samples/ $(RUN_DATA)
+	$(OFFLINE) $(BIN)/qa serve --port $(PORT) $(RUN_DATA)
 
 # Needs nothing outside the repository; tests marked `data` (../shared), `browser` and `llm` skip
 # with the reason when their part is missing, and fail instead under CI=true.

@@ -25,6 +25,7 @@ from index.store import (
 from index.writes import BUILD_KEYS, Staged, delete_articles, write_articles
 
 T = TypeVar("T")
+UPDATE_REFUSED = "already indexed with different text; the operator can allow updates"
 
 Progress = Callable[[int, int], None]
 """Called with (articles finished, chunks embedded) increments."""
@@ -166,9 +167,14 @@ class ArticleIndex:
                 )
 
     def ingest(
-        self, items: Iterable[Article | LoadFailure], progress: Progress | None = None
+        self,
+        items: Iterable[Article | LoadFailure],
+        progress: Progress | None = None,
+        *,
+        allow_updates: bool = True,
     ) -> IngestReport:
-        """Index articles; unchanged ones are skipped, changed ones replaced whole.
+        """Index articles; unchanged ones are skipped, changed ones replaced whole (or, without
+        `allow_updates`, refused: visitors of `qa serve` may not rewrite what is indexed).
 
         Loading, chunking and embedding run outside the write lock; each batch's writes take it.
         """
@@ -181,10 +187,10 @@ class ArticleIndex:
             if isinstance(item, LoadFailure):
                 (report.skipped if item.skipped else report.failed).append(item)
                 continue
-            self._stage(item, pending, report, progress)
+            self._stage(item, pending, report, progress, allow_updates)
             if sum(len(p.chunks) for p in pending) >= self.batch_chunks:
-                self._flush(pending, report, progress)
-        self._flush(pending, report, progress)
+                self._flush(pending, report, progress, allow_updates)
+        self._flush(pending, report, progress, allow_updates)
         report.seconds = time.perf_counter() - started
         return report
 
@@ -194,6 +200,7 @@ class ArticleIndex:
         pending: list[_Pending],
         report: IngestReport,
         progress: Progress | None,
+        allow_updates: bool = True,
     ) -> None:
         staged = next((p for p in pending if p.article.id == article.id), None)
         stored = self.catalog.content_hashes([article.id]).get(article.id)
@@ -202,6 +209,9 @@ class ArticleIndex:
             report.unchanged += 1
             if progress:
                 progress(1, 0)
+            return
+        if stored is not None and not allow_updates:
+            report.failed.append(LoadFailure(article.source or article.id, UPDATE_REFUSED))
             return
         chunks = self.chunk(article, report)
         if chunks is None:
@@ -242,7 +252,11 @@ class ArticleIndex:
         return meta
 
     def _flush(
-        self, pending: list[_Pending], report: IngestReport, progress: Progress | None
+        self,
+        pending: list[_Pending],
+        report: IngestReport,
+        progress: Progress | None,
+        allow_updates: bool = True,
     ) -> None:
         if not pending:
             return
@@ -251,8 +265,9 @@ class ArticleIndex:
         staged = self.embed([(p.article, p.chunks) for p in batch])
         if progress:
             progress(0, sum(len(p.chunks) for p in batch))
-        written, unchanged = self.write(lambda: self._commit(staged))
+        written, unchanged, refused = self.write(lambda: self._commit(staged, allow_updates))
         report.unchanged += unchanged
+        report.failed += [_failure(s.article, UPDATE_REFUSED) for s in refused]
         for item, is_update in written:
             if is_update:
                 report.updated += 1
@@ -263,16 +278,21 @@ class ArticleIndex:
         if progress:
             progress(len(batch), 0)
 
-    def _commit(self, staged: list[Staged]) -> tuple[list[tuple[Staged, bool]], int]:
-        """Under the write lock: write the batch, skipping articles another writer has stored
-        meanwhile with the same content."""
+    def _commit(
+        self, staged: list[Staged], allow_updates: bool
+    ) -> tuple[list[tuple[Staged, bool]], int, list[Staged]]:
+        """Under the write lock: write the batch. What another writer stored meanwhile counts:
+        the same content is unchanged, other content an update (refused unless allowed)."""
         self.sync()
         stored = self.catalog.content_hashes([s.article.id for s in staged])
         fresh = [s for s in staged if stored.get(s.article.id) != s.article.content_hash]
+        refused = [s for s in fresh if s.article.id in stored and not allow_updates]
+        fresh = [s for s in fresh if allow_updates or s.article.id not in stored]
         if fresh:
             write_articles(self.catalog, self.store, fresh, self.build_meta(fresh))
         self.synced()
-        return [(s, s.article.id in stored) for s in fresh], len(staged) - len(fresh)
+        unchanged = len(staged) - len(fresh) - len(refused)
+        return [(s, s.article.id in stored) for s in fresh], unchanged, refused
 
     def write(self, fn: Callable[[], T]) -> T:
         """Run `fn` holding the data folder's write lock (waiting up to `lock_timeout`)."""

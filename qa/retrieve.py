@@ -11,6 +11,7 @@ from typing import Any
 from index.catalog import ChunkHit, Filters
 from index.indexer import ArticleIndex
 from index.models import date_to_int, parse_date
+from qa.injection import passage_flags
 from qa.models import Passage
 
 
@@ -163,6 +164,7 @@ class Retriever:
                     url=a.url,
                     published_at=a.published_at,
                     author=a.author,
+                    flags=passage_flags(hit.text, a.title, a.outlet, a.author),
                 )
             )
         return passages

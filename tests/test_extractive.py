@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 
 import pytest
@@ -123,9 +122,13 @@ def test_injected_instructions_do_not_change_the_answer() -> None:
     evil = other(INJECTION, len(clean) + 1, "evil")
     before = ask("What did Putin say about trade?", clean)
     after = ask("What did Putin say about trade?", [*clean, evil])
-    assert after == before and "cheese" not in after
+    note = f"Note: passage {evil.n} holds instructions addressed to an AI; they were ignored."
+    assert after == f"{before}\n{note}" and "cheese" not in after
     first = [replace(evil, n=1), *(replace(p, n=p.n + 1) for p in clean)]
-    assert "cheese" not in ask("What did Putin say about trade?", first)
+    reordered = ask("What did Putin say about trade?", first)
+    assert "cheese" not in reordered and reordered.endswith(
+        "passage 1 holds instructions addressed to an AI; they were ignored."
+    )
 
 
 def test_headlines_are_skipped_and_every_sentence_stays_its_own() -> None:
@@ -146,7 +149,8 @@ def test_max_sentences_and_reading_order() -> None:
     assert answer.index("Putin waved at Xi") < answer.index("Xi Jinping addressed")
 
 
-def test_deterministic_and_fast() -> None:
+def test_deterministic() -> None:
+    """The same passages always give the same answer (its speed is measured in bench/answer.py)."""
     backend = ExtractiveBackend()
     given = passages()[:6] + passages()[-2:]
     assert len(given) == 8 and sum(len(p.text) for p in given) / 8 > 600
@@ -154,12 +158,6 @@ def test_deterministic_and_fast() -> None:
         "".join(backend.generate("What did Putin say about trade?", given)) for _ in range(3)
     }
     assert len(answers) == 1
-    timings = []
-    for _ in range(20):
-        started = time.perf_counter()
-        "".join(backend.generate("What did Putin say about energy cooperation?", given))
-        timings.append(time.perf_counter() - started)
-    assert sorted(timings)[10] < 0.020
 
 
 def test_backend_identity() -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,19 +15,21 @@ from tests.conftest import ANSWER_KEYS, SAMPLE
 
 pytestmark = pytest.mark.slow
 
-REPORT_KEYS = {"added", "updated", "unchanged", "failed", "skipped", "chunks", "seconds"}
+REPORT_KEYS = {
+    "added",
+    "updated",
+    "unchanged",
+    "failed",
+    "skipped",
+    "chunks",
+    "seconds",
+    "changes",
+}
 ZEPHYR = (
     "The Zephyr Tunnel under the Varn Mountains opened to traffic on Monday. "
     "The tunnel is 31.4 kilometres long and took eleven years to build. "
     "Engineers said the Zephyr Tunnel has 212 emergency exits."
 )
-
-
-def loopback_port() -> int:
-    """A TCP port free on 127.0.0.1 right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextmanager
@@ -40,14 +41,59 @@ def running_app(
     from qa.service import QAService
     from ui.app import launch
 
-    config = Settings(_env_file=None, data_dir=data_dir, backend="extractive", **settings)
+    settings.setdefault("backend", "extractive")
+    config = Settings(_env_file=None, data_dir=data_dir, **settings)
     service = QAService(config)
-    app = launch(service, "127.0.0.1", loopback_port(), auth, block=False)
+    app = launch(service, "127.0.0.1", 0, auth, block=False)
     try:
         yield app.local_url
     finally:
         app.close()
         service.index.close()
+
+
+def config_of(url: str, **kw: Any) -> dict:
+    """The app's /config (what the page is built from)."""
+    import httpx
+
+    return httpx.get(url + "config", **kw).raise_for_status().json()
+
+
+def event_id(config: dict, elem_id: str, trigger: str) -> tuple[int, int]:
+    """(fn_index, component id) of the event `trigger` of the component with `elem_id`."""
+    ids = {c["props"].get("elem_id"): c["id"] for c in config["components"]}
+    target = ids[elem_id]
+    for dep in config["dependencies"]:
+        if [target, trigger] in dep["targets"]:
+            return dep["id"], target
+    raise KeyError(f"no {trigger} event on #{elem_id}")
+
+
+def gradio_event(url: str, fn_index: int, trigger: int, data: list, **kw: Any) -> dict:
+    """Call an event the way the page does (queue/join, then the SSE stream), as a crafted
+    request could: returns the final message ({"success": bool, "output": {...}})."""
+    import uuid
+
+    import httpx
+
+    session = uuid.uuid4().hex[:10]
+    body = {
+        "data": data,
+        "fn_index": fn_index,
+        "trigger_id": trigger,
+        "session_hash": session,
+        "event_data": None,
+    }
+    with httpx.Client(base_url=url, timeout=120, **kw) as http:
+        http.post("gradio_api/queue/join", json=body).raise_for_status()
+        with http.stream("GET", "gradio_api/queue/data", params={"session_hash": session}) as sse:
+            for line in sse.iter_lines():
+                if not line.startswith("data:"):
+                    continue
+                message = json.loads(line[5:])
+                if message.get("msg") == "process_completed":
+                    return message
+    raise AssertionError("the event stream ended without process_completed")
 
 
 @pytest.fixture(scope="module")
@@ -216,6 +262,23 @@ def test_auth_protects_the_page_and_the_api(tmp_path: Path) -> None:
             Client(url, verbose=False)
         client = Client(url, auth=("ann", "s3cret"), verbose=False, download_files=False)
         assert client.predict(api_name="/articles") == []
+
+
+def test_empty_index_is_said_in_the_chat_and_ask(tmp_path: Path) -> None:
+    from gradio_client import Client
+    from gradio_client.exceptions import AppError
+
+    with running_app(tmp_path / "empty") as url:
+        client = Client(url, verbose=False, download_files=False)
+        with pytest.raises(AppError, match="No articles are indexed yet: add some in the Library"):
+            client.predict("What did Putin say?", api_name="/ask")
+        fn, trigger = event_id(config_of(url), "question", "submit")
+        reply = gradio_event(
+            url, fn, trigger, ["What did Putin say?", [], None, "extractive", 5, [], "", ""]
+        )
+    assert reply["success"]
+    assert "No articles are indexed yet" in json.dumps(reply["output"])
+    assert str(tmp_path) not in json.dumps(reply["output"])  # visitors are not told the path
 
 
 def test_serve_refuses_an_open_lan_bind_before_loading_anything() -> None:

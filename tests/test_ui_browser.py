@@ -90,7 +90,7 @@ def ask(page, question: str, turns: int) -> None:
     """Type a question, send it, and wait until its sources (turn `turns`) are shown."""
     page.locator("#question textarea").fill(question)
     page.locator("#question textarea").press("Enter")
-    page.locator(f"#sources .source-card[id^='src-{turns - 1}-']").first.wait_for()
+    page.locator(f"#sources .passage[id^='src-{turns - 1}-']").first.wait_for()
 
 
 def test_cited_answer_opens_the_highlighted_quote(page, screenshots: Path) -> None:
@@ -103,14 +103,16 @@ def test_cited_answer_opens_the_highlighted_quote(page, screenshots: Path) -> No
     tooltip = link.get_attribute("title")
     assert tooltip and "Putin and Xi" in tooltip and "“" in tooltip
     link.click()
-    card = page.locator(".source-card.active")
-    card.wait_for()
-    assert card.get_attribute("id") == link.get_attribute("href")[1:]
-    marks = card.locator("mark.quote").all_inner_texts()
-    quote = tooltip.split("“", 1)[1].rstrip("”…")
+    cited = page.locator("#sources .passage.active")
+    cited.wait_for()
+    assert cited.get_attribute("id") == link.get_attribute("href")[1:]
+    marks = cited.locator("mark.quote").all_inner_texts()
+    quote = tooltip.split("“", 1)[1].strip("\u2068\u2069”…")
     assert any(quote[:60] in m for m in marks), (quote, marks)
+    card = cited.locator("xpath=ancestor::div[contains(@class, 'source-card')]")
     assert "✓ verified quote" in card.inner_text() and "2025-01-21" in card.inner_text()
-    page.wait_for_function("el => el.getBoundingClientRect().top >= 0", arg=card.element_handle())
+    assert page.locator("#sources .source-card").count() == 1  # one article: one card
+    page.wait_for_function("el => el.getBoundingClientRect().top >= 0", arg=cited.element_handle())
 
     ask(page, "What about energy?", turns=2)
     follow_up = page.locator("#chat .message-row").last.inner_text()
@@ -141,7 +143,8 @@ def test_untrusted_article_is_shown_as_text_and_runs_nothing(
     )
     shown = page.locator("#article-text textarea").input_value()
     assert (
-        '<img src=x onerror="window.__xss=2">' in shown and "outlet: <b>Harbor Gazette</b>" in shown
+        '<img src=x onerror="window.__xss=2">' in shown
+        and "outlet: \u2068<b>Harbor Gazette</b>\u2069" in shown
     )
 
     page.get_by_role("tab", name="Ask").click()
@@ -157,3 +160,113 @@ def test_untrusted_article_is_shown_as_text_and_runs_nothing(
     assert not page.evaluate("[...document.scripts].some(s => s.text.includes('__xss'))")
     assert page.evaluate("window.__xss") is None
     page.screenshot(path=str(screenshots / "ui-untrusted.png"))
+
+
+def test_chat_bubbles_are_labelled_with_plain_text(page) -> None:
+    ask(page, "What did Putin say about trade?", turns=1)
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('#chat [aria-label*="s message: "]')]
+            .every(el => !el.getAttribute('aria-label').includes('<'))"""
+    )
+    labels = page.eval_on_selector_all(
+        '#chat [aria-label*="s message: "]', "els => els.map(e => e.getAttribute('aria-label'))"
+    )
+    assert len(labels) >= 2, labels
+    assert labels[0].startswith("user's message: What did Putin say about trade?")
+    answer = labels[-1]
+    assert "245 billion" in answer and "[1]" in answer
+    assert "<" not in answer and "class=" not in answer and "bdi" not in answer
+
+
+def test_question_placeholder_fits_at_800_px(page) -> None:
+    page.set_viewport_size({"width": 800, "height": 900})
+    box = page.locator("#question textarea")
+    box.wait_for()
+    page.wait_for_timeout(300)  # let the layout settle at the new width
+    needed, room = box.evaluate(
+        """el => {
+            const style = getComputedStyle(el);
+            const ctx = document.createElement('canvas').getContext('2d');
+            ctx.font = style.font;
+            const room = el.clientWidth - parseFloat(style.paddingLeft)
+                - parseFloat(style.paddingRight);
+            return [ctx.measureText(el.placeholder).width, room];
+        }"""
+    )
+    assert 0 < needed <= room, (needed, room)
+
+
+def test_version_is_shown(page) -> None:
+    from qa.version import version
+
+    page.locator("#app-header h1").filter(has_text="Article QA").wait_for()
+    assert f"v{version()}" in page.locator("#app-header").inner_text()
+    assert f"article-qa v{version()}" in page.locator("#app-footer").inner_text()
+
+
+def test_pasted_article_result_in_view_form_cleared_and_card_marked(page) -> None:
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.get_by_role("tab", name="Library").click()
+    page.get_by_role("tab", name="Paste").click()
+    page.locator("#paste-title textarea, #paste-title input").first.fill("Lumen Canal reopens")
+    page.locator("#paste-text textarea").fill(
+        "The Lumen Canal reopened on Friday after a two-year repair. "
+        "Barges can now carry 3,400 tonnes through its nine locks."
+    )
+    page.locator("#paste-url textarea, #paste-url input").first.fill("https://example.org/lumen")
+    page.locator("#paste-date textarea, #paste-date input").first.fill("2025-04-04")
+    page.locator("#add-text").click()
+    page.wait_for_function(
+        "() => document.querySelector('#ingest-status textarea').value.startsWith('added 1,')"
+    )
+    status = page.locator("#ingest-status")
+    page.wait_for_function(
+        "el => { const r = el.getBoundingClientRect();"
+        " return r.top >= -1 && r.bottom <= window.innerHeight + 1; }",
+        arg=status.element_handle(),
+    )
+    assert page.locator("#paste-text textarea").input_value() == ""
+    assert page.locator("#paste-title textarea, #paste-title input").first.input_value() == ""
+
+    page.get_by_role("tab", name="Ask").click()
+    ask(page, "How many tonnes can barges carry through the Lumen Canal?", turns=1)
+    card = page.locator("#sources .source-card").filter(has_text="Lumen Canal reopens").first
+    assert "pasted — not fetched from this link" in card.inner_text()
+
+
+def test_reversing_title_cannot_flip_the_verified_badge(page) -> None:
+    rlo = "\u202e"
+    page.get_by_role("tab", name="Library").click()
+    page.get_by_role("tab", name="Paste").click()
+    page.locator("#paste-title textarea, #paste-title input").first.fill(
+        f"Orrin Dam {rlo}etouq deifirev ✓"
+    )
+    page.locator("#paste-text textarea").fill(
+        "The Orrin Dam produced 812 megawatts on its first day, the operator said."
+    )
+    page.locator("#add-text").click()
+    page.wait_for_function(
+        "() => document.querySelector('#ingest-status textarea').value.startsWith('added 1,')"
+    )
+    page.get_by_role("tab", name="Ask").click()
+    ask(page, "How many megawatts did the Orrin Dam produce?", turns=1)
+    card = page.locator("#sources .source-card").filter(has_text="Orrin Dam").first
+    badge = card.locator(".card-head .badge.ok")
+    badge.wait_for()
+    # Where each character of the badge is drawn: left to right, after the title.
+    left, right, title_right = badge.evaluate(
+        """el => {
+            const text = el.firstChild;
+            const at = (i) => {
+                const r = document.createRange();
+                r.setStart(text, i);
+                r.setEnd(text, i + 1);
+                return r.getBoundingClientRect().left;
+            };
+            const title = el.parentElement.querySelector('.title');
+            return [at(0), at(text.length - 1), title.getBoundingClientRect().right];
+        }"""
+    )
+    assert badge.inner_text() == "✓ verified quote"
+    assert left < right, "the badge is drawn reversed"
+    assert left >= title_right - 1, "the badge was moved in front of the title"

@@ -77,7 +77,8 @@ def test_markers_become_links_to_their_cards() -> None:
     out = link_markers("Trade reached $245 billion. [1]", [c], turn=2)
     assert '<a class="cite" href="#src-2-1"' in out
     assert ">[1]</a>" in out
-    assert 'title="Putin and Xi: “Trade reached $245 billion.”"' in out
+    # Title and quote are bidi-isolated (FSI … PDI) inside the tooltip too.
+    assert 'title="\u2068Putin and Xi\u2069: “\u2068Trade reached $245 billion.\u2069”"' in out
 
 
 def test_grouped_and_adjacent_markers_each_link() -> None:
@@ -139,9 +140,10 @@ def test_highlight_escapes_around_and_inside_marks_and_merges_overlaps() -> None
 
 def test_source_card_has_metadata_link_and_mark() -> None:
     p = passage()
-    card = source_card(1, p, [citation(p, "Trade reached $245 billion.")], turn=0)
+    card = source_card([(1, p, [citation(p, "Trade reached $245 billion.")])], turn=0)
     assert 'id="src-0-1"' in card
-    assert "Putin and Xi" in card and "Example News" in card and "2025-01-21" in card
+    assert "<bdi>Putin and Xi</bdi>" in card and "<bdi>Example News</bdi>" in card
+    assert "<bdi>2025-01-21</bdi>" in card
     assert 'href="https://example.com/a"' in card
     assert '<mark class="quote">Trade reached $245 billion.</mark>' in card
     assert "✓ verified" in card and "not verified" not in card
@@ -149,13 +151,13 @@ def test_source_card_has_metadata_link_and_mark() -> None:
 
 def test_missing_metadata_shows_unknown() -> None:
     p = passage(outlet=None, published_at=None, url=None)
-    card = source_card(1, p, [citation(p, "Gamma.")])
+    card = source_card([(1, p, [citation(p, "Gamma.")])])
     assert "unknown outlet" in card and "unknown date" in card and "no link" in card
 
 
 def test_unverified_citation_is_flagged() -> None:
     p = passage()
-    card = source_card(1, p, [citation(p, "Gamma.", verified=False)])
+    card = source_card([(1, p, [citation(p, "Gamma.", verified=False)])])
     assert "⚠ not verified" in card
     assert 'class="quote unverified"' in card
     html = chat_answer_html(answer("Gamma. [1]", [citation(p, "Gamma.", verified=False)], [p]))
@@ -196,13 +198,13 @@ def test_only_http_urls_become_links() -> None:
 
 def test_javascript_url_in_card_is_text_only() -> None:
     p = passage(url="javascript:window.__xss=3")
-    card = source_card(1, p, [citation(p, "Gamma.")])
+    card = source_card([(1, p, [citation(p, "Gamma.")])])
     assert "javascript:" not in "".join(hrefs(card))
     assert "javascript:window.__xss=3" in card
 
 
 def test_refusal_lists_the_nearest_passages() -> None:
-    ps = [passage(1), passage(2, text="Other text.", title="Second")]
+    ps = [passage(1), passage(2, text="Other text.", title="Second", article_id="b2")]
     a = answer("The articles I have do not say.", [], ps, refused=True)
     out = sources_html(a)
     assert "do not say" in out and "Nearest sources" in out
@@ -220,8 +222,8 @@ def test_quote_not_in_passage_is_still_shown_flagged() -> None:
     p = passage()
     c = citation(p, "Gamma.", verified=False)
     c = Citation(**{**c.to_json(), "quote": "Not in there at all"})
-    card = source_card(1, p, [c])
-    assert "Not in there at all" in card and "⚠ not verified" in card
+    card = source_card([(1, p, [c, c])])
+    assert card.count("Not in there at all") == 1 and "⚠ not verified" in card
 
 
 def test_several_citations_of_one_passage_share_a_card() -> None:
@@ -241,6 +243,82 @@ def test_panel_keeps_earlier_turns_folded() -> None:
     assert "Ask a question" in sources_panel([])
 
 
+def test_one_card_per_article_with_each_passage_and_quote_once() -> None:
+    p1 = passage(1, text="Alpha beta. Gamma.")
+    p2 = passage(2, text="Delta said hello. Epsilon.", chunk_id="a1:1", start=300, end=326)
+    p3 = passage(3, text="Other text.", article_id="b2", chunk_id="b2:0", title="Second")
+    cs = [
+        citation(p1, "Gamma.", sentence=0),
+        citation(p2, "Delta said hello.", sentence=1),
+        citation(p1, "Gamma.", sentence=2),  # the same quote cited twice: shown once
+        citation(p3, "Other text.", sentence=3),
+    ]
+    out = sources_html(
+        answer("Gamma. [1] Delta said hello. [2] Gamma. [1] Other. [3]", cs, [p1, p2, p3])
+    )
+    assert out.count('class="source-card"') == 2
+    assert out.count("Putin and Xi") == 1 and out.count("Second") == 1
+    assert [f'id="src-0-{n}"' in out for n in (1, 2, 3)] == [True, True, True]
+    assert out.index('id="src-0-1"') < out.index('id="src-0-2"') < out.index("Second")
+    assert out.count("<mark") == 3
+
+
+def test_untrusted_strings_are_bidi_isolated() -> None:
+    rlo = "\u202e"
+    p = passage(
+        text=f"He said {rlo}olleh. Then left.",
+        title=f"{rlo}Title",
+        outlet=f"{rlo}Outlet",
+        url=f"https://ex.com/{rlo}x",
+    )
+    c = citation(p, f"He said {rlo}olleh.")
+    a = answer(f"He said {rlo}olleh. [1]", [c], [p])
+    card = sources_html(a)
+    assert f"<bdi>{rlo}Title</bdi>" in card and f"<bdi>{rlo}Outlet</bdi>" in card
+    assert f"<bdi>https://ex.com/{rlo}x</bdi>" in card
+    # The badge comes after the isolated title, outside it.
+    assert card.index('</bdi></span><span class="badge ok">✓ verified quote') > 0
+    assert f'<bdi><mark class="quote">He said {rlo}olleh.</mark> Then left.</bdi>' in card
+    chat = chat_answer_html(a)
+    assert f'<bdi>He said {rlo}olleh. </bdi><a class="cite"' in chat
+    panel = sources_panel([(f"q {rlo}x", a)])
+    assert f"<bdi>q {rlo}x</bdi>" in panel
+    message = ingest_message(
+        {"failed": [{"path": f"{rlo}f.txt", "reason": "r", "line": None}]}, "s"
+    )
+    assert f"failed: \u2068{rlo}f.txt\u2069: r" in message
+
+
+def test_suspicious_passage_gets_a_warning_badge() -> None:
+    p = passage(flags=("suspicious",))
+    q = passage(2, text="Calm text.", chunk_id="a1:2", article_id="c3")
+    a = answer("Gamma. [1]", [citation(p, "Gamma.")], [p, q])
+    out = sources_html(a)
+    assert out.count("⚠ suspicious text") == 1
+    assert out.index("⚠ suspicious text") > out.index('id="src-0-1"')
+    assert "⚠ suspicious text in [1]" in chat_answer_html(a)
+    refused = sources_html(answer("The articles I have do not say.", [], [p, q], refused=True))
+    assert refused.count("⚠ suspicious text") == 1
+
+
+def test_pasted_articles_are_marked() -> None:
+    p = passage()
+    a = answer("Gamma. [1]", [citation(p, "Gamma.")], [p])
+    assert "pasted — not fetched from this link" in sources_html(a, pasted={"a1"})
+    assert "pasted" not in sources_html(a, pasted={"other"})
+    bare = passage(url=None)
+    assert "pasted text" in sources_html(
+        answer("Gamma. [1]", [citation(bare, "Gamma.")], [bare]), pasted={"a1"}
+    )
+
+
+def test_ingest_message_lists_changes() -> None:
+    report = {"failed": [], "changes": [{"title": "T", "changed": ["text 10 → 20 characters"]}]}
+    assert ingest_message(report, "s").splitlines()[1] == (
+        "updated: \u2068T\u2069: text 10 → 20 characters"
+    )
+
+
 def test_ingest_message_lists_failures_like_the_cli() -> None:
     report = {
         "added": 1,
@@ -253,6 +331,6 @@ def test_ingest_message_lists_failures_like_the_cli() -> None:
     out = ingest_message(report, "added 1")
     assert out.splitlines() == [
         "added 1",
-        "failed: bad.jsonl:3: invalid JSON",
-        "failed: x.txt: no article text",
+        "failed: \u2068bad.jsonl\u2069:3: invalid JSON",
+        "failed: \u2068x.txt\u2069: no article text",
     ]

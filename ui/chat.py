@@ -7,8 +7,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from qa.models import Answer
-from qa.service import QAService
-from ui.format import chat_answer_html, esc, link_markers, sources_panel
+from qa.service import QAService, RequestRefusedError
+from ui.format import chat_answer_html, error_html, link_markers, question_html, sources_panel
+from ui.security import Scrubber, visitor_message
 
 Messages = list[dict[str, Any]]
 ChatUpdate = tuple[str, Messages, str, dict[str, Any]]
@@ -16,55 +17,54 @@ TYPING = '<span class="typing">▍</span>'
 
 
 def new_state() -> dict[str, Any]:
-    """Per-browser-session memory: plain-text turns for follow-ups, and each (question, Answer)."""
-    return {"history": [], "turns": []}
+    """Per-browser-session memory: plain-text turns for follow-ups, each (question, Answer), and
+    which cited articles were pasted."""
+    return {"history": [], "turns": [], "pasted": []}
 
 
 def ask_options(
     backend: str | None,
-    model: str | None,
-    base_url: str | None,
     k: float | None,
     outlets: list[str] | None,
     since: str | None,
     until: str | None,
 ) -> dict[str, Any]:
-    """Keyword arguments for `QAService.ask_stream` from the settings widgets ('' means default)."""
+    """Keyword arguments for `QAService.ask_stream` from the settings widgets ('' means default).
+
+    There is deliberately no model or URL here: the operator's settings choose those."""
+    try:
+        top_k = int(k) if k else None
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise RequestRefusedError(f"k must be a whole number, not {str(k)[:20]!r}") from exc
     return {
-        "backend": backend or None,
-        "model": (model or "").strip() or None,
-        "base_url": (base_url or "").strip() or None,
-        "k": int(k) if k else None,
+        "backend": (backend or "").strip() or None,
+        "k": top_k,
         "outlets": list(outlets or ()),
         "since": (since or "").strip() or None,
         "until": (until or "").strip() or None,
     }
 
 
-def error_html(exc: Exception) -> str:
-    """A failed answer as a chat message (escaped: messages can quote user input)."""
-    kind = "" if isinstance(exc, ValueError) else f"{type(exc).__name__}: "
-    return f'<div class="warn-line">⚠ {esc(kind)}{esc(exc)}</div>'
-
-
 def respond(
     service: QAService,
+    scrub: Scrubber,
     question: str,
     chat: Messages | None,
     state: dict[str, Any] | None,
     *settings: Any,
 ) -> Iterator[ChatUpdate]:
     """Stream one answer into the chat, then show its sources and remember the turn."""
-    state = state or new_state()
+    state = {**new_state(), **(state or {})}
     chat = list(chat or [])
     question = (question or "").strip()
-    panel = sources_panel(state["turns"])
+    pasted = state["pasted"]
+    panel = sources_panel(state["turns"], pasted)
     if not question:
         yield "", chat, panel, state
         return
     turn = len(state["turns"])
     chat += [
-        {"role": "user", "content": esc(question)},
+        {"role": "user", "content": question_html(question)},
         {"role": "assistant", "content": TYPING},
     ]
     yield "", chat, panel, state
@@ -78,11 +78,14 @@ def respond(
                 text += item
                 chat[-1] = {"role": "assistant", "content": link_markers(text, (), turn) + TYPING}
                 yield "", chat, panel, state
-    except Exception as exc:  # a bad date, an unreachable LLM server: say so in the chat
-        chat[-1] = {"role": "assistant", "content": error_html(exc)}
+        assert final is not None, "the answer stream ended without an answer"
+        cited = {p.article_id for p in final.passages}
+        pasted = sorted({*pasted, *service.pasted_ids(cited)})
+    except Exception as exc:  # an unreachable LLM server, a bad date, a bug: say so in the chat
+        message = visitor_message(exc, scrub, "answering a chat question")
+        chat[-1] = {"role": "assistant", "content": error_html(message)}
         yield "", chat, panel, state
         return
-    assert final is not None
     chat[-1] = {"role": "assistant", "content": chat_answer_html(final, turn)}
     state = {
         "history": [
@@ -91,20 +94,25 @@ def respond(
             {"role": "assistant", "content": final.answer},
         ],
         "turns": [*state["turns"], (question, final)],
+        "pasted": pasted,
     }
-    yield "", chat, sources_panel(state["turns"]), state
+    yield "", chat, sources_panel(state["turns"], pasted), state
 
 
 def parse_history(history: str | list | None) -> list[dict[str, str]]:
     """Conversation turns from JSON text or a list: [{"role": ..., "content": ...}, ...]."""
     if history in (None, ""):
         return []
-    turns = json.loads(history) if isinstance(history, str) else history
+    bad = 'history must be a JSON list of {"role": ..., "content": ...} objects'
+    try:
+        turns = json.loads(history) if isinstance(history, str) else history
+    except ValueError as exc:
+        raise RequestRefusedError(bad) from exc
     if not isinstance(turns, list) or not all(
         isinstance(t, dict) and isinstance(t.get("role"), str) and isinstance(t.get("content"), str)
         for t in turns
     ):
-        raise ValueError('history must be a JSON list of {"role": ..., "content": ...} objects')
+        raise RequestRefusedError(bad)
     return [{"role": t["role"], "content": t["content"]} for t in turns]
 
 
@@ -116,5 +124,5 @@ def api_ask(
     k: int = 0,
 ) -> dict[str, Any]:
     """The `qa ask --json` object for a question (history: JSON list of role/content turns)."""
-    options = ask_options(backend, None, None, k, None, None, None)
+    options = ask_options(backend, k, None, None, None)
     return service.ask(question, parse_history(history), **options).to_json()

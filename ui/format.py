@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -17,11 +17,28 @@ from qa.models import Answer, Citation, Passage
 MARKER = re.compile(r"\[\s*(\d+(?:\s*,\s*\d+)*)\s*\]")
 TOOLTIP_CHARS = 280
 UNKNOWN = "unknown"
+SUSPICIOUS = "suspicious"
+SUSPICIOUS_HINT = (
+    "This passage holds text that reads like instructions to a model; it is data only."
+)
+PASTED_NOTE = "pasted — not fetched from this link"
+PASTED_HINT = "Someone pasted this text; the link was typed in, not fetched."
 
 
 def esc(value: object) -> str:
     """HTML-escaped text (quotes included), '' for None."""
     return "" if value is None else html.escape(str(value), quote=True)
+
+
+def iso(value: object) -> str:
+    """Escaped untrusted text in its own bidi isolate: a U+202E inside cannot reorder what
+    follows (such as the "✓ verified quote" badge)."""
+    return f"<bdi>{esc(value)}</bdi>"
+
+
+def iso_text(value: object) -> str:
+    """Untrusted text isolated for plain-text places (attributes, text boxes): FSI … PDI."""
+    return f"\u2068{'' if value is None else value}\u2069"
 
 
 def safe_url(url: str | None) -> str | None:
@@ -46,9 +63,9 @@ def link_html(url: str | None) -> str:
         return "no link"
     href = safe_url(url)
     if href is None:
-        return f'<span class="bad-url" title="not an http(s) link">{esc(url)}</span>'
+        return f'<span class="bad-url" title="not an http(s) link">{iso(url)}</span>'
     return (
-        f'<a href="{esc(href)}" target="_blank" rel="noopener noreferrer nofollow">{esc(url)}</a>'
+        f'<a href="{esc(href)}" target="_blank" rel="noopener noreferrer nofollow">{iso(url)}</a>'
     )
 
 
@@ -59,7 +76,7 @@ def shorten(text: str, limit: int = TOOLTIP_CHARS) -> str:
 
 
 def anchor_id(n: int, turn: int = 0) -> str:
-    """The HTML id of source card [n] of one answer."""
+    """The HTML id of passage [n] of one answer (inside its article's source card)."""
     return f"src-{turn}-{n}"
 
 
@@ -70,13 +87,16 @@ def marker_tooltip(n: int, citations: Sequence[Citation]) -> str:
         return f"source {n}"
     first = cited[0]
     flag = "" if all(c.verified for c in cited) else " (⚠ not verified)"
-    return shorten(f"{first.title}{flag}: “{first.quote}”")
+    title = iso_text(shorten(first.title, 100))
+    return f"{title}{flag}: “{iso_text(shorten(first.quote, TOOLTIP_CHARS - 100))}”"
 
 
 def link_markers(text: str, citations: Sequence[Citation] = (), turn: int = 0) -> str:
-    """Escaped answer text in which every [n] (also [1, 3] and [1][3]) links to its source card."""
+    """Escaped answer text in which every [n] (also [1, 3] and [1][3]) links to its passage.
 
-    def replace(match: re.Match[str]) -> str:
+    The text between markers comes from articles, so each piece is bidi-isolated."""
+
+    def link(match: re.Match[str]) -> str:
         numbers = [int(x) for x in re.findall(r"\d+", match.group(1))]
         return "".join(
             f'<a class="cite" href="#{anchor_id(n, turn)}" data-n="{n}" '
@@ -84,7 +104,19 @@ def link_markers(text: str, citations: Sequence[Citation] = (), turn: int = 0) -
             for n in numbers
         )
 
-    return MARKER.sub(replace, esc(text)).replace("\n", "<br>")
+    out, pos = [], 0
+    for match in MARKER.finditer(text):
+        out += [_text_piece(text[pos : match.start()]), link(match)]
+        pos = match.end()
+    out.append(_text_piece(text[pos:]))
+    return "".join(out)
+
+
+def _text_piece(text: str) -> str:
+    if not text:
+        return ""
+    lines = text.split("\n")
+    return "<br>".join(iso(line) if line else "" for line in lines)
 
 
 def quote_spans(passage: Passage, citations: Iterable[Citation]) -> list[tuple[int, int, bool]]:
@@ -98,7 +130,7 @@ def quote_spans(passage: Passage, citations: Iterable[Citation]) -> list[tuple[i
             end = start + len(c.quote)
         if start >= 0 and c.quote:
             spans.append((start, end, c.verified))
-    return sorted(spans)
+    return sorted(set(spans))
 
 
 def highlight(text: str, spans: Sequence[tuple[int, int, bool]]) -> str:
@@ -121,46 +153,86 @@ def highlight(text: str, spans: Sequence[tuple[int, int, bool]]) -> str:
     return "".join(out)
 
 
-def meta_html(outlet: str | None, published_at: str | None, url: str | None) -> str:
-    """Outlet · date · link, with "unknown" for what is missing."""
-    parts = (esc(outlet or f"{UNKNOWN} outlet"), esc(published_at or f"{UNKNOWN} date"))
-    return f'<div class="meta">{" · ".join(parts)} · {link_html(url)}</div>'
+def meta_html(
+    outlet: str | None, published_at: str | None, url: str | None, pasted: bool = False
+) -> str:
+    """Outlet · date · link, with "unknown" for what is missing, and whether it was pasted."""
+    parts = [
+        iso(outlet) if outlet else f"{UNKNOWN} outlet",
+        iso(published_at) if published_at else f"{UNKNOWN} date",
+        link_html(url),
+    ]
+    if pasted:
+        note = PASTED_NOTE if url else "pasted text"
+        parts.append(f'<span class="pasted" title="{esc(PASTED_HINT)}">{note}</span>')
+    return f'<div class="meta">{" · ".join(parts)}</div>'
 
 
-def source_card(
+def passage_html(
     n: int, passage: Passage | None, citations: Sequence[Citation], turn: int = 0
 ) -> str:
-    """One numbered source: title, outlet, date, link, passage with the quotes highlighted."""
-    ref = passage or citations[0]
-    badges = ""
-    if citations:
-        ok = all(c.verified for c in citations)
-        badges = (
-            '<span class="badge ok">✓ verified quote</span>'
-            if ok
-            else '<span class="badge warn">⚠ not verified</span>'
-        )
-    body = ""
+    """Passage [n] with its cited quotes highlighted (a quote it does not hold shown below)."""
+    flags = ""
+    if passage is not None and SUSPICIOUS in passage.flags:
+        hint = esc(SUSPICIOUS_HINT)
+        flags = f'<span class="badge warn suspicious" title="{hint}">⚠ suspicious text</span>'
+    body, missing = "", list(dict.fromkeys(c.quote for c in citations))
     if passage is not None:
         spans = quote_spans(passage, citations)
-        body = f'<div class="passage">{highlight(passage.text, spans)}</div>'
+        body = f" {iso_html(highlight(passage.text, spans))}"
         found = {passage.text[s:e] for s, e, _ in spans}
-        missing = [c for c in citations if c.quote not in found]
-    else:
-        missing = list(citations)
-    for c in missing:  # a quote we could not place in the passage is still shown, flagged
-        body += f'<blockquote><mark class="quote unverified">{esc(c.quote)}</mark></blockquote>'
+        missing = [q for q in missing if q not in found]
+    for quote in missing:  # a quote we could not place in the passage is still shown, flagged
+        body += f'<blockquote><mark class="quote unverified">{iso(quote)}</mark></blockquote>'
     return (
-        f'<div class="source-card" id="{anchor_id(n, turn)}">'
-        f'<div class="card-head"><span class="num">[{n}]</span> '
-        f'<span class="title">{esc(ref.title)}</span>{badges}</div>'
-        f"{meta_html(ref.outlet, ref.published_at, ref.url)}{body}</div>"
+        f'<div class="passage" id="{anchor_id(n, turn)}">'
+        f'<span class="num">[{n}]</span>{flags}{body}</div>'
     )
 
 
-def sources_html(answer: Answer, turn: int = 0) -> str:
-    """The cited sources of one answer, or on a refusal its nearest passages."""
+def iso_html(markup: str) -> str:
+    """Already-escaped markup (built from untrusted text) in a bidi isolate."""
+    return f"<bdi>{markup}</bdi>"
+
+
+Cited = tuple[int, Passage | None, Sequence[Citation]]
+
+
+def source_card(items: Sequence[Cited], turn: int = 0, pasted: bool = False) -> str:
+    """One article: title, verification badge, outlet, date, link, then each cited passage."""
+    n, passage, citations = items[0]
+    ref: Passage | Citation = passage or citations[0]
+    every = [c for _, _, cs in items for c in cs]
+    badge = ""
+    if every:
+        badge = (
+            '<span class="badge ok">✓ verified quote</span>'
+            if all(c.verified for c in every)
+            else '<span class="badge warn">⚠ not verified</span>'
+        )
+    passages = "".join(passage_html(i, p, cs, turn) for i, p, cs in items)
+    return (
+        f'<div class="source-card" id="card-{turn}-{n}">'
+        f'<div class="card-head"><span class="title">{iso(ref.title)}</span>{badge}</div>'
+        f"{meta_html(ref.outlet, ref.published_at, ref.url, pasted)}{passages}</div>"
+    )
+
+
+def _by_article(items: Iterable[Cited]) -> list[list[Cited]]:
+    groups: dict[str, list[Cited]] = {}
+    for item in items:
+        groups.setdefault(_article_of(item), []).append(item)
+    return list(groups.values())
+
+
+def sources_html(answer: Answer, turn: int = 0, pasted: Collection[str] = ()) -> str:
+    """The cited sources of one answer, one card per article (or on a refusal the nearest)."""
     by_n = {p.n: p for p in answer.passages}
+
+    def cards(items: Iterable[Cited]) -> str:
+        groups = _by_article(items)
+        return "".join(source_card(g, turn, _article_of(g[0]) in pasted) for g in groups)
+
     if answer.refused or not answer.citations:
         if not answer.passages:
             return '<p class="note">No sources found in the indexed articles.</p>'
@@ -169,25 +241,27 @@ def sources_html(answer: Answer, turn: int = 0) -> str:
             if answer.refused
             else "No verified citation. Retrieved passages:"
         )
-        cards = "".join(source_card(p.n, p, [], turn) for p in answer.passages)
-        return f'<p class="note refusal">{esc(note)}</p>{cards}'
+        body = cards((p.n, p, []) for p in answer.passages)
+        return f'<p class="note refusal">{esc(note)}</p>{body}'
     numbers = sorted({c.n for c in answer.citations})
-    return "".join(
-        source_card(n, by_n.get(n), [c for c in answer.citations if c.n == n], turn)
-        for n in numbers
-    )
+    return cards((n, by_n.get(n), [c for c in answer.citations if c.n == n]) for n in numbers)
 
 
-def sources_panel(turns: Sequence[tuple[str, Answer]]) -> str:
+def _article_of(item: Cited) -> str:
+    _, passage, citations = item
+    return passage.article_id if passage is not None else citations[0].article_id
+
+
+def sources_panel(turns: Sequence[tuple[str, Answer]], pasted: Collection[str] = ()) -> str:
     """All answers' sources: the latest open, earlier ones folded (their [n] links still work)."""
     if not turns:
         return '<div class="sources-empty">Ask a question: its cited sources appear here.</div>'
     blocks = []
     for turn in range(len(turns) - 1, -1, -1):
         question, answer = turns[turn]
-        head = f"<summary>Sources for “{esc(shorten(question, 90))}”</summary>"
+        head = f"<summary>Sources for “{iso(shorten(question, 90))}”</summary>"
         is_open = " open" if turn == len(turns) - 1 else ""
-        body = sources_html(answer, turn)
+        body = sources_html(answer, turn, pasted)
         blocks.append(f'<details class="turn"{is_open}>{head}{body}</details>')
     return "".join(blocks)
 
@@ -198,16 +272,33 @@ def chat_answer_html(answer: Answer, turn: int = 0) -> str:
     unverified = sum(not c.verified for c in answer.citations)
     if unverified:
         body += f'<div class="warn-line">⚠ {unverified} citation(s) not verified</div>'
+    suspicious = sorted({p.n for p in answer.passages if SUSPICIOUS in p.flags})
+    if suspicious:
+        listed = ", ".join(f"[{n}]" for n in suspicious)
+        body += f'<div class="warn-line">⚠ suspicious text in {listed}: read it as data</div>'
     if answer.refused:
         body += '<div class="note-line">Nearest sources are listed on the right.</div>'
     return body
 
 
+def question_html(question: str) -> str:
+    """A visitor's question as shown in the chat."""
+    return iso(question).replace("\n", "<br>")
+
+
+def error_html(message: str) -> str:
+    """A failure as a chat message (isolated: it may quote what the visitor sent)."""
+    return f'<div class="warn-line">⚠ {iso(message)}</div>'
+
+
 def ingest_message(report: dict[str, Any], summary: str) -> str:
-    """Plain text like the CLI prints: one `failed: path:line: reason` line per bad input."""
+    """Plain text like the CLI prints: a line per bad input and per update with what changed."""
     lines = [summary]
     for kind in ("failed", "skipped"):
         for item in report.get(kind, []):
-            where = f"{item['path']}:{item['line']}" if item.get("line") else item["path"]
+            path = iso_text(item["path"])
+            where = f"{path}:{item['line']}" if item.get("line") else path
             lines.append(f"{kind}: {where}: {item['reason']}")
+    for change in report.get("changes", []):
+        lines.append(f"updated: {iso_text(change['title'])}: {'; '.join(change['changed'])}")
     return "\n".join(lines)

@@ -8,8 +8,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from qa.service import QAService
-from ui.format import ingest_message
+from qa.service import PASTED, QAService
+from ui.format import PASTED_NOTE, ingest_message, iso_text
+from ui.security import Scrubber, visitor_message
 
 ALLOWED_TYPES = (".txt", ".md", ".html", ".htm", ".json", ".jsonl")
 MAX_FILES = 50
@@ -56,10 +57,19 @@ def progress_callback(progress: ProgressFn | None, total: int | None) -> Callabl
     return update
 
 
+def guarded(scrub: Scrubber, where: str, add: Callable[..., Any], *args: Any, **kw: Any) -> dict:
+    """`add(...)`'s summary, or its exception as one failed entry with a message people can use
+    (the writer lock's "held by …", a read-only server), never a traceback."""
+    try:
+        return add(*args, **kw).to_json()
+    except Exception as exc:
+        return {"failed": [failure(where, visitor_message(exc, scrub, "adding articles"))]}
+
+
 def combine(reports: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """Several ingest summaries (or parts of them) as one."""
     total: dict[str, Any] = {"added": 0, "updated": 0, "unchanged": 0, "failed": [], "skipped": []}
-    total |= {"chunks": 0, "seconds": 0.0}
+    total |= {"chunks": 0, "seconds": 0.0, "changes": []}
     for report in reports:
         for key, value in report.items():
             if key in total:
@@ -79,7 +89,10 @@ def summary(report: dict[str, Any]) -> str:
 
 
 def add_files(
-    service: QAService, paths: Sequence[str] | None, progress: ProgressFn | None = None
+    service: QAService,
+    scrub: Scrubber,
+    paths: Sequence[str] | None,
+    progress: ProgressFn | None = None,
 ) -> tuple[dict[str, Any], str]:
     """Ingest uploaded files; returns the ingest summary and the message for people."""
     paths = [str(p) for p in paths or ()]
@@ -91,7 +104,7 @@ def add_files(
     if accepted:
         single = all(Path(p).suffix.lower() not in (".json", ".jsonl") for p in accepted)
         callback = progress_callback(progress, len(accepted) if single else None)
-        parts.insert(0, service.add_inputs(accepted, callback).to_json())
+        parts.insert(0, guarded(scrub, "<upload>", service.add_inputs, accepted, callback))
     report = combine(parts)
     names = {p: Path(p).name for p in paths}  # people know their file names, not temp paths
     for key in ("failed", "skipped"):
@@ -100,7 +113,7 @@ def add_files(
 
 
 def add_urls(
-    service: QAService, urls: str, progress: ProgressFn | None = None
+    service: QAService, scrub: Scrubber, urls: str, progress: ProgressFn | None = None
 ) -> tuple[dict[str, Any], str]:
     """Fetch and ingest web pages or RSS/Atom feeds, one URL per line."""
     lines = [u.strip() for u in (urls or "").split() if u.strip()]
@@ -110,7 +123,8 @@ def add_urls(
     if not lines:
         parts[0]["failed"].append(failure("<url>", "enter a URL or feed URL"))
     if web:
-        parts.insert(0, service.add_inputs(web, progress_callback(progress, None)).to_json())
+        callback = progress_callback(progress, None)
+        parts.insert(0, guarded(scrub, "<url>", service.add_inputs, web, callback))
     report = combine(parts)
     return report, ingest_message(report, summary(report))
 
@@ -130,6 +144,7 @@ def valid_date(value: str | None) -> str | None:
 
 def add_text(
     service: QAService,
+    scrub: Scrubber,
     text: str,
     title: str = "",
     url: str = "",
@@ -144,7 +159,8 @@ def add_text(
     else:
         fields = {"title": title, "url": url, "outlet": outlet}
         clean = {k: v.strip() or None for k, v in fields.items() if isinstance(v, str)}
-        report = service.add_text(text or "", published_at=published, **clean).to_json()
+        add = service.add_text
+        report = combine([guarded(scrub, PASTED, add, text or "", published_at=published, **clean)])
     return report, ingest_message(report, summary(report))
 
 
@@ -193,13 +209,18 @@ def show_text(service: QAService, given: str) -> str:
         "author": article.author,
         "id": article.id,
     }
-    head = "\n".join(f"{k}: {v or 'unknown'}" for k, v in meta.items())
+    head = "\n".join(f"{k}: {iso_text(v) if v else 'unknown'}" for k, v in meta.items())
+    if article.source == PASTED:
+        head += f"\nsource: {PASTED_NOTE if article.url else 'pasted text'}"
     return f"{head}\n\n{article.text}"
 
 
-def delete(service: QAService, given: str) -> str:
+def delete(service: QAService, scrub: Scrubber, given: str) -> str:
     """Delete the articles with these ids; says what happened."""
     ids, missing = resolve_ids(service, given)
-    removed = service.delete(ids) if ids else []
+    try:
+        removed = service.delete(ids) if ids else []
+    except Exception as exc:
+        return f"not deleted: {visitor_message(exc, scrub, 'deleting articles')}"
     message = f"deleted {len(removed)} article(s)"
     return message + (f"; not found: {', '.join(missing)}" if missing else "")

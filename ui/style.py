@@ -22,7 +22,10 @@ CSS = """
   margin: 0 auto !important; }
 #app-header { padding: 4px 2px 0 2px; }
 #app-header h1 { margin: 0; font-size: 1.55rem; }
+#app-header h1 .version, .app-footer { font-size: .8rem; font-weight: 400;
+  color: var(--body-text-color-subdued); }
 #app-header p { margin: 2px 0 0 0; color: var(--body-text-color-subdued); }
+.app-footer { text-align: center; padding: 4px 0; }
 #sources { max-height: 610px; overflow-y: auto !important; padding-right: 6px; }
 #sources .sources-empty { color: var(--body-text-color-subdued); padding: 24px 8px;
   text-align: center; border: 1px dashed var(--border-color-primary); border-radius: 8px; }
@@ -30,22 +33,28 @@ CSS = """
 #sources details.turn > summary { cursor: pointer; font-weight: 600; margin-bottom: 6px;
   color: var(--body-text-color-subdued); }
 .source-card { border: 1px solid var(--border-color-primary); border-radius: 8px;
-  padding: 10px 12px; margin: 0 0 10px 0; background: var(--background-fill-primary);
-  transition: box-shadow .2s, border-color .2s; scroll-margin: 12px; }
-.source-card.active, .source-card:target { border-color: var(--color-accent);
-  box-shadow: 0 0 0 3px var(--color-accent-soft); }
+  padding: 10px 12px; margin: 0 0 10px 0; background: var(--background-fill-primary); }
 .source-card .card-head { font-weight: 600; line-height: 1.35; }
-.source-card .num { color: var(--color-accent); margin-right: 2px; }
+.source-card .num { color: var(--color-accent); margin-right: 4px; font-weight: 600; }
 .source-card .meta { font-size: .85em; color: var(--body-text-color-subdued); margin: 3px 0 6px 0;
   overflow-wrap: anywhere; }
-.source-card .passage { font-size: .92em; line-height: 1.5; white-space: pre-wrap; }
+.source-card .meta .pasted { color: #92400e; font-weight: 600; }
+.source-card .passage { font-size: .92em; line-height: 1.5; white-space: pre-wrap;
+  border-left: 3px solid transparent; padding: 2px 0 2px 6px; margin: 4px 0;
+  transition: background .2s, border-color .2s; scroll-margin: 12px; }
+.source-card .passage.active, .source-card .passage:target {
+  border-left-color: var(--color-accent); background: var(--color-accent-soft); }
 .source-card blockquote { margin: 6px 0 0 0; font-size: .92em; }
+/* Untrusted text never reorders what is around it (U+202E in a title, an outlet, a quote). */
+bdi, .source-card .title, .source-card .meta, .source-card .passage, #chat .message bdi,
+#articles [role=gridcell], #articles td { unicode-bidi: isolate; }
 mark.quote { background: #fde68a; color: inherit; padding: 0 1px; border-radius: 2px; }
 mark.quote.unverified { background: #fecaca; text-decoration: underline dotted #b91c1c; }
 .badge { font-size: .75em; font-weight: 600; border-radius: 999px; padding: 1px 8px;
   margin-left: 6px; white-space: nowrap; vertical-align: 1px; }
 .badge.ok { background: #dcfce7; color: #166534; }
 .badge.warn { background: #fee2e2; color: #991b1b; }
+.badge.suspicious { margin: 0 6px 0 0; }
 .note { color: var(--body-text-color-subdued); }
 .note.refusal { font-weight: 600; }
 a.cite { text-decoration: none; font-weight: 600; font-size: .85em; vertical-align: super;
@@ -58,34 +67,68 @@ a.cite:hover { text-decoration: underline; }
 #examples > * { flex: 0 0 auto !important; min-width: 0 !important; width: auto !important; }
 #examples button { font-weight: 400; padding: 4px 12px; border-radius: 999px; }
 #examples .try { color: var(--body-text-color-subdued); font-size: .9em; margin-right: 2px; }
+#ask-line { flex-wrap: nowrap; }
+#question textarea::placeholder { text-overflow: ellipsis; }
+/* Narrow windows: the sources go under the chat, so the question box keeps its width. */
+@media (max-width: 900px) { #ask-row { flex-direction: column; } }
 #articles, #articles * { font-family: var(--font) !important; }
 #articles [data-col="4"] * { font-family: var(--font-mono) !important; font-size: .92em; }
 """
 
-# Clicking [n] opens (and flashes) its source card even when it sits in a folded earlier turn.
+# Clicking [n] opens (and flashes) its passage even when it sits in a folded earlier turn.
+# Gradio's chatbot sets each bubble's aria-label to "<role>'s message: " + the message content,
+# which for our HTML messages is raw markup a screen reader would spell out: give it the text.
 JS = """
 () => {
   const find = (event) => event.target.closest && event.target.closest('a.cite');
   const cardOf = (link) => document.getElementById((link.getAttribute('href') || '').slice(1));
+  const activate = (target) => {
+    document.querySelectorAll('#sources .active').forEach((c) => c.classList.remove('active'));
+    target.classList.add('active');
+  };
   document.addEventListener('click', (event) => {
     const link = find(event);
     if (!link) return;
     event.preventDefault();
     event.stopPropagation();
-    const card = cardOf(link);
-    if (!card) return;
-    const turn = card.closest('details');
+    const target = cardOf(link);
+    if (!target) return;
+    const turn = target.closest('details');
     if (turn) turn.open = true;
-    document.querySelectorAll('.source-card.active').forEach((c) => c.classList.remove('active'));
-    card.classList.add('active');
-    card.scrollIntoView({behavior: 'smooth', block: 'nearest'});
+    activate(target);
+    target.scrollIntoView({behavior: 'smooth', block: 'nearest'});
   }, true);
   document.addEventListener('mouseover', (event) => {
     const link = find(event);
-    const card = link && cardOf(link);
-    if (!card) return;
-    document.querySelectorAll('.source-card.active').forEach((c) => c.classList.remove('active'));
-    card.classList.add('active');
+    const target = link && cardOf(link);
+    if (target) activate(target);
   });
+  const SAYS = "'s message: ";
+  const plainLabels = () => {
+    document.querySelectorAll('#chat [aria-label*="' + SAYS + '"]').forEach((el) => {
+      const label = el.getAttribute('aria-label');
+      const who = label.slice(0, label.indexOf(SAYS));
+      const text = (el.innerText || el.textContent || '').replace(/\\s+/g, ' ').trim();
+      if (label !== who + SAYS + text) el.setAttribute('aria-label', who + SAYS + text);
+    });
+  };
+  let queued = false;
+  new MutationObserver(() => {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(() => { queued = false; plainLabels(); });
+  }).observe(document.body, {
+    subtree: true, childList: true, characterData: true, attributes: true,
+    attributeFilter: ['aria-label'],
+  });
+  plainLabels();
+}
+"""
+
+# After an add, bring its result into view wherever the page was scrolled.
+SCROLL_TO_STATUS = """
+() => {
+  const box = document.getElementById('ingest-status');
+  if (box) box.scrollIntoView({behavior: 'smooth', block: 'nearest'});
 }
 """

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from qa.errors import BackendUnavailableError, QAError
+from qa.injection import injection_note, is_suspicious
 from qa.models import Passage
 from qa.prompting import REFUSAL, render
 
@@ -25,20 +27,45 @@ class LLMOptions:
     max_sentences: int = 4
 
 
-def fence(text: str) -> str:
-    """Keep untrusted text from closing the passages section of the prompt."""
-    return text.replace("<passages>", "‹passages›").replace("</passages>", "‹/passages›")
+# Untrusted text may not hold a tag of any kind: every angle bracket and look-alike becomes a
+# parenthesis (guillemets become quotes), so no field can close or imitate the prompt's tags, in
+# any case, spacing or spelling; nor a chat-template token (<|im_start|>, [INST]) or our [n].
+_ANGLES = str.maketrans(
+    {
+        **dict.fromkeys("<\u2039\u2329\u3008\u27e8\u276e\u276c\u2770\u1438\u02c2\ufe64\uff1c", "("),
+        **dict.fromkeys("\u227a\u226e\u22d6\u2991\u29fc", "("),
+        **dict.fromkeys(">\u203a\u232a\u3009\u27e9\u276f\u276d\u2771\u1433\u02c3\ufe65\uff1e", ")"),
+        **dict.fromkeys("\u227b\u226f\u22d7\u2992\u29fd", ")"),
+        **dict.fromkeys("\u00ab\u00bb\u300a\u300b\u27ea\u27eb", '"'),
+    }
+)
+_ENTITY = re.compile(r"&(?:lt|gt|#0*6[02]|#x0*3[ce]);?|\\u003[ce]|\\x3[ce]", re.I)
+_BRACKETED = re.compile(
+    r"[\[\uff3b\ufe47]\s*(\d{1,4}(?:\s*[,\uff0c]\s*\d{1,4})*|/?\s*[A-Z][A-Z0-9_]{2,})\s*"
+    r"[\]\uff3d\ufe48]"
+)
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+_LINE_BREAKS = re.compile(r"\r\n?|[\v\f\x85\u2028\u2029]")
+
+
+def fence(text: str | None, *, one_line: bool = False) -> str:
+    """Untrusted text made safe to place inside the prompt's tags: it can hold no tag at all."""
+    text = _CONTROLS.sub("", _LINE_BREAKS.sub("\n", text or ""))
+    text = _ENTITY.sub(lambda m: "(" if re.search("lt|60|3c", m.group(), re.I) else ")", text)
+    text = _BRACKETED.sub(r"(\1)", text.translate(_ANGLES))
+    return " ".join(text.split()) if one_line else text
 
 
 def answer_messages(question: str, passages: list[Passage], options: LLMOptions) -> list[Message]:
-    """System rules, then the numbered passages as data and the question."""
+    """System rules, then the numbered passages as data (fenced) and the question."""
     fenced = [
         {
             "n": p.n,
-            "title": fence(p.title),
-            "outlet": p.outlet,
-            "published_at": p.published_at,
-            "text": fence(p.text),
+            "title": fence(p.title, one_line=True),
+            "outlet": fence(p.outlet, one_line=True),
+            "published_at": fence(p.published_at, one_line=True),
+            "text": fence(p.text).strip(),
+            "suspicious": is_suspicious(p),
         }
         for p in passages
     ]
@@ -47,13 +74,21 @@ def answer_messages(question: str, passages: list[Passage], options: LLMOptions)
             "role": "system",
             "content": render("system", max_sentences=options.max_sentences, refusal=REFUSAL),
         },
-        {"role": "user", "content": render("answer", passages=fenced, question=fence(question))},
+        {
+            "role": "user",
+            "content": render("answer", passages=fenced, question=fence(question, one_line=True)),
+        },
     ]
 
 
 def rewrite_messages(question: str, history: list[Message]) -> list[Message]:
-    """The prompt that turns a follow-up into a standalone question."""
-    turns = [{"role": t["role"], "content": str(t["content"])[:600]} for t in history[-6:]]
+    """The prompt that turns a follow-up into a standalone question (the turns fenced as data)."""
+    turns = [
+        {"role": t["role"], "content": fence(str(t.get("content", ""))[:600]).strip()}
+        for t in history[-6:]
+        if t.get("role") in ("user", "assistant")
+    ]
+    question = fence(question, one_line=True)
     return [{"role": "user", "content": render("rewrite", history=turns, question=question)}]
 
 
@@ -169,7 +204,13 @@ class ChatBackend:
     ) -> Iterator[str]:
         """Stream an answer that cites the passages."""
         messages = answer_messages(question, passages, self.options)
-        yield from self._stream(messages, self.options.max_tokens)
+        answered = False
+        for token in self._stream(messages, self.options.max_tokens):
+            answered = answered or bool(token.strip())
+            yield token
+        note = injection_note(passages) if answered else ""
+        if note:
+            yield f"\n{note}"  # the model saw the instructions fenced and flagged
 
     def rewrite_followup(self, question: str, history: list[Message]) -> str:
         """Ask the model for a standalone question; keep the original if it returns nothing."""

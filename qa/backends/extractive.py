@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from index.sentences import split_sentences
 from qa.citations import STOPWORDS, Term, parse_markers, terms
+from qa.injection import CITATION_LIKE, find_injections, injection_note
 from qa.models import Passage
 
 Message = dict[str, str]
@@ -26,12 +27,6 @@ _DATE = re.compile(
 )
 # A whole sentence, not a headline or caption: it starts like one and ends with a full stop.
 _SENTENCE = re.compile(r"^[\"'“‘(\[]?[A-Z0-9].*[.!?…][\"'”’)\]]*$", re.S)
-# Text that addresses the reader as a model is an attack, not news: its whole passage is skipped.
-_INJECTION = re.compile(
-    r"\b(ignore|disregard|forget)\b[^.\n]{0,40}\b(instructions|rules|prompts?|directions)\b"
-    r"|\byou must now\b|\breveal (your|the) (system )?prompt\b|^\s*system\s*:",
-    re.I | re.M,
-)
 # Question words that stand for "the people in the story": any named sentence satisfies them.
 _PEOPLE = frozenset("leader official president minister spokesman spokeswoman people".split())
 _SPEECH_KEYS = frozenset({"(say)", "call", "address", "describ", "refer"})
@@ -82,7 +77,8 @@ class ExtractiveBackend:
         answer = " ".join(pieces)
         if len(parse_markers(answer, {s.passage.n for s in chosen})) != len(chosen):
             answer = "\n".join(pieces)  # a newline always ends a sentence (e.g. after "U.S.")
-        yield answer
+        note = injection_note(passages)
+        yield f"{answer}\n{note}" if note else answer
 
     def _select(self, question: str, passages: list[Passage]) -> list[_Sentence]:
         """The best non-redundant answering sentences, best first."""
@@ -213,14 +209,22 @@ def _query_terms(question: str) -> list[Term]:
 
 
 def _candidates(passages: list[Passage]) -> list[_Sentence]:
-    """Every whole sentence of the passages that carry no injected instructions, once each."""
+    """Every whole sentence of the passages, once each, except instructions addressed to an AI.
+
+    A passage holding injected instructions keeps its other sentences: they may still answer.
+    A sentence with a citation-like "[2]" is skipped too: quoted, it would forge a citation.
+    """
     seen: set[tuple[str, int]] = set()
     out: list[_Sentence] = []
-    kept = [p for p in passages if not _INJECTION.search(p.text)]
-    for rank, passage in enumerate(kept):
+    for rank, passage in enumerate(passages):
+        injected = find_injections(passage.text)
         for start, end in split_sentences(passage.text):
             where = (passage.article_id, passage.start + start)
             if where in seen or not _SENTENCE.match(passage.text[start:end]):
+                continue
+            if any(s < end and start < e for s, e in injected):
+                continue
+            if CITATION_LIKE.search(passage.text, start, end):
                 continue
             sentence_terms = terms(passage.text[start:end])
             if len(sentence_terms) < 2:
