@@ -78,6 +78,8 @@ def integrity_problems(index: ArticleIndex, quick: bool = False) -> list[Problem
     """SQLite's own check of the catalog file (`quick_check` when `quick`), on a fresh
     connection so a damaged file is reported, not raised."""
     path = index.catalog_path
+    if not path.exists():
+        return []  # nothing indexed yet: nothing to check (and nothing is created here)
     try:
         db = sqlite3.connect(path, isolation_level=None)
         try:

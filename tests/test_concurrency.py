@@ -252,3 +252,36 @@ def test_reindex_catches_up_with_writes_made_while_it_builds(tmp_path: Path, emb
     assert all_chunk_ids(index) == dense_findable(index)
     assert index.store.name == "articles" and "collection" not in index.catalog.get_meta()
     index.close()
+
+
+def test_an_update_committed_while_embedding_is_refused_without_allow_updates(
+    tmp_path: Path, embedder
+) -> None:
+    """The refusal is checked again under the lock: another writer may have stored the article
+    (with other text) while this one was embedding its copy."""
+    from index.indexer import UPDATE_REFUSED
+    from index.models import build_article
+
+    data = tmp_path / "data"
+    visitor, operator = ArticleIndex(data, embedder), ArticleIndex(data, embedder)
+    url = "https://harbour.example/2025/bridge"
+    mine = build_article(text="The bridge reopened on Monday after repairs.", title="B", url=url)
+    theirs = build_article(text="The bridge stays closed until June, the city said.", title="B",
+                           url=url)  # fmt: skip
+    real_embed = visitor.embed
+    meanwhile: list[int] = []
+
+    def embed_while_the_operator_ingests(batch):  # noqa: ANN001, ANN202
+        if not meanwhile:
+            meanwhile.append(operator.ingest([theirs]).added)
+        return real_embed(batch)
+
+    visitor.embed = embed_while_the_operator_ingests
+    report = visitor.ingest([mine], allow_updates=False)
+    assert meanwhile == [1]
+    assert (report.added, report.updated) == (0, 0)
+    assert [f.reason for f in report.failed] == [UPDATE_REFUSED]
+    assert visitor.catalog.get(mine.id).article.text == theirs.text
+    assert diagnose(visitor).ok
+    visitor.close()
+    operator.close()
