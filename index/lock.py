@@ -48,7 +48,12 @@ class IndexBusyError(RuntimeError):
         self.data_dir = Path(data_dir)
         self.holder = holder
         self.waited = waited
-        who = holder.describe() if holder else "another writer"
+        if holder is None:
+            who = "another writer"
+        elif holder.pid == os.getpid():
+            who = f"another request of this process (since {holder.since})"
+        else:
+            who = holder.describe()
         super().__init__(
             f"the index in {self.data_dir} is busy: {who} is writing to it; waited "
             f"{waited:.0f} s — try again when it has finished"
@@ -56,9 +61,12 @@ class IndexBusyError(RuntimeError):
 
     def public_message(self) -> str:
         """For a visitor: which program holds the index, without paths or arguments."""
-        who = "another process"
-        if self.holder:
-            who += f" ({' '.join(self.holder.command.split()[:2])}, pid {self.holder.pid})"
+        if self.holder and self.holder.pid == os.getpid():
+            who = "another addition"
+        else:
+            who = "another process"
+            if self.holder:
+                who += f" ({' '.join(self.holder.command.split()[:2])}, pid {self.holder.pid})"
         return f"The library is busy: {who} is writing to the index. Try again in a moment."
 
 
@@ -200,6 +208,8 @@ def _command_line() -> str:
     argv = list(sys.argv)
     if argv and (argv[0].endswith(os.path.join("qa", "__main__.py")) or Path(argv[0]).name == "qa"):
         argv[0] = "qa"
+    elif argv and argv[0] == "-c":
+        argv[0] = "python -c"
     elif argv:
         argv[0] = Path(argv[0]).name or "python"
     words: list[str] = []

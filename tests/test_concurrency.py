@@ -285,3 +285,45 @@ def test_an_update_committed_while_embedding_is_refused_without_allow_updates(
     assert diagnose(visitor).ok
     visitor.close()
     operator.close()
+
+
+def test_a_writer_that_waits_too_long_is_told_who_holds_the_index(tmp_path: Path) -> None:
+    import os
+    import sys
+
+    from index.lock import IndexBusyError
+
+    data = tmp_path / "data"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(data)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        lines: list[str] = []
+        waiting = FolderLock(data, on_wait=lines.append)
+        with pytest.raises(IndexBusyError) as busy:
+            waiting.run(lambda: None, timeout=0.5)
+    finally:
+        holder.kill()
+        holder.wait(30)
+    assert lines == [
+        f"waiting for pid {holder.pid} (python -c {data}), since {lines[0].split('since ')[1]}"
+    ]
+    message = str(busy.value)
+    assert message.startswith(f"the index in {data} is busy: pid {holder.pid} (python -c")
+    assert busy.value.public_message() == (
+        f"The library is busy: another process (python -c, pid {holder.pid}) is writing to "
+        "the index. Try again in a moment."
+    )
+    assert str(data) not in busy.value.public_message()
+    assert waiting.run(lambda: os.getpid()) == os.getpid()  # free again once the holder is gone
+
+
+HOLD_LOCK = """
+import sys, time
+from index.lock import FolderLock
+def hold():
+    print("held", flush=True)
+    time.sleep(600)
+FolderLock(sys.argv[1]).run(hold)
+"""
