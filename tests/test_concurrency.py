@@ -177,16 +177,13 @@ def ask(client) -> dict:  # noqa: ANN001
 
 
 def connect(port: int, server: subprocess.Popen, log: Path):  # noqa: ANN201
-    """A gradio_client for the served app, once it answers."""
+    """A gradio_client for the served app, once `qa serve` says it is ready."""
     from gradio_client import Client
 
     deadline = time.monotonic() + 300
-    while True:
+    while "Ctrl-C to stop" not in log.read_text():  # `qa serve` says so when the page is up
         if server.poll() is not None:
             raise AssertionError(f"qa serve exited: {log.read_text()[-3000:]}")
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                break
         if time.monotonic() > deadline:
             raise TimeoutError(log.read_text()[-3000:])
         time.sleep(0.5)
