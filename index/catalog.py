@@ -8,9 +8,11 @@ an article; leftovers are swept by `Catalog.garbage` on the next write.
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,6 +118,7 @@ class Catalog:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(_SCHEMA)
+        self.identity = _file_identity(path)
         self._write_lock = threading.RLock()
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
@@ -142,9 +145,25 @@ class Catalog:
         self._local = threading.local()
         self.db.close()
 
+    def moved(self) -> bool:
+        """Whether the file at `path` is no longer the one opened (`qa reindex` replaced it)."""
+        return _file_identity(self.path) != self.identity
+
+    def checkpoint(self, wait: float = 30.0) -> bool:
+        """Copy the whole write-ahead log into the file and empty it; False if readers kept it
+        busy for `wait` seconds."""
+        deadline = time.monotonic() + wait
+        while True:
+            busy, _, _ = self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            if not busy:
+                return True
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
+
     # --- metadata -------------------------------------------------------------------------
     def get_meta(self) -> dict[str, str]:
-        """Everything recorded about how the index was built."""
+        """Everything recorded about the index: how it was built, its collection, its commits."""
         return dict(self.db.execute("SELECT key, value FROM meta").fetchall())
 
     def set_meta(self, values: dict[str, str]) -> None:
@@ -152,18 +171,42 @@ class Catalog:
         with self.transaction():
             self.db.executemany("REPLACE INTO meta VALUES (?, ?)", list(values.items()))
 
+    def commit_count(self) -> int:
+        """How many writes were ever committed (other processes' included); read fresh."""
+        row = self.reader.execute("SELECT value FROM meta WHERE key = 'commits'").fetchone()
+        return int(row[0]) if row else 0
+
+    def bump_commits(self) -> int:
+        """Count one more committed write. Call inside a transaction."""
+        self.db.execute(
+            "INSERT INTO meta VALUES ('commits', '1') "
+            "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+        )
+        return int(self.db.execute("SELECT value FROM meta WHERE key = 'commits'").fetchone()[0])
+
     def transaction(self) -> _Transaction:
         """A write transaction: all of it commits, or none of it (one writer at a time)."""
         return _Transaction(self.db, self._write_lock)
 
     # --- articles -------------------------------------------------------------------------
-    def content_hashes(self, ids: Sequence[str]) -> dict[str, str]:
-        """The stored content hash of each known id."""
+    def content_hashes(self, ids: Sequence[str] | None = None) -> dict[str, str]:
+        """The committed content hash of each known id (of every article when `ids` is None)."""
+        if ids is None:
+            return dict(self.reader.execute("SELECT id, content_hash FROM articles").fetchall())
         found: dict[str, str] = {}
         for batch in _batches(list(ids), 500):
             marks = ",".join("?" * len(batch))
             sql = f"SELECT id, content_hash FROM articles WHERE id IN ({marks})"
-            found.update(self.db.execute(sql, batch).fetchall())
+            found.update(self.reader.execute(sql, batch).fetchall())
+        return found
+
+    def existing_chunk_ids(self, chunk_ids: Sequence[str]) -> set[str]:
+        """The ids among `chunk_ids` that have a committed chunk row."""
+        found: set[str] = set()
+        for batch in _batches(list(chunk_ids), 500):
+            marks = ",".join("?" * len(batch))
+            rows = self.reader.execute(f"SELECT id FROM chunks WHERE id IN ({marks})", batch)
+            found.update(r[0] for r in rows)
         return found
 
     def chunk_ids_of(self, article_id: str) -> list[str]:
@@ -243,8 +286,13 @@ class Catalog:
         return _stored(row) if row else None
 
     def find_ids(self, prefix: str) -> list[str]:
-        """Ids that start with `prefix` (so users can type a short id)."""
-        rows = self.reader.execute("SELECT id FROM articles WHERE id LIKE ? || '%'", (prefix,))
+        """Ids that start with `prefix`, compared literally (so users can type a short id; `_`
+        and `%` are characters, not patterns)."""
+        if not prefix:
+            return []
+        rows = self.reader.execute(
+            "SELECT id FROM articles WHERE substr(id, 1, ?) = ?", (len(prefix), prefix)
+        )
         return [r[0] for r in rows]
 
     def list_articles(self, filters: Filters | None = None) -> list[dict[str, object]]:
@@ -418,6 +466,14 @@ def _stored(row: Sequence[object]) -> StoredArticle:
         extra=json.loads(extra or "{}"),
     )
     return StoredArticle(article=article, ingested_at=ingested_at, chunk_count=chunk_count)
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino
 
 
 def _batches(items: list[str], size: int) -> Iterable[list[str]]:

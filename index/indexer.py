@@ -4,20 +4,28 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from index.catalog import Catalog, Filters
-from index.chunking import ChunkerConfig, chunk_article, embedding_text
+from index.catalog import Catalog
+from index.chunking import ChunkerConfig, ChunkingRefused, chunk_article, embedding_text
 from index.embed import Embedder
+from index.lock import WRITE_LOCK, FolderLock
 from index.models import Article, Chunk, LoadFailure
-from index.store import IndexMismatchError, VectorStore, chroma_client
+from index.store import (
+    IndexMismatchError,
+    VectorStore,
+    chroma_client,
+    collection_names,
+    fresh_client,
+)
+from index.writes import BUILD_KEYS, Staged, delete_articles, write_articles
 
-_NO_FILTERS = Filters()
+T = TypeVar("T")
+UPDATE_REFUSED = "already indexed with different text; the operator can allow updates"
 
 Progress = Callable[[int, int], None]
 """Called with (articles finished, chunks embedded) increments."""
@@ -66,7 +74,12 @@ class _Pending:
 
 
 class ArticleIndex:
-    """The article index: a SQLite catalog (truth + lexical search) and Chroma vectors."""
+    """The article index: a SQLite catalog (truth + lexical search) and Chroma vectors.
+
+    Any number of threads and processes may write: each write takes the data folder's write lock
+    (`index.lock`), one at a time. A long-lived reader calls `refresh` before it searches, to see
+    what other processes wrote; readers never wait for the lock.
+    """
 
     def __init__(
         self,
@@ -78,6 +91,7 @@ class ArticleIndex:
         chroma_host: str | None = None,
         chroma_port: int = 8000,
         batch_chunks: int = 256,
+        lock_timeout: float | None = None,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.embedder = embedder
@@ -86,18 +100,55 @@ class ArticleIndex:
         self.chroma_host = chroma_host
         self.chroma_port = chroma_port
         self.batch_chunks = batch_chunks
-        self._write_lock = threading.Lock()
+        self.lock_timeout = lock_timeout  # None: writes wait as long as it takes (the CLI)
+        self.writer = FolderLock(self.data_dir, WRITE_LOCK)
+        self._refresh_lock = threading.RLock()
+        self._opened_at = -1  # the commit count the Chroma client was opened at
+
+    @property
+    def catalog_path(self) -> Path:
+        """The catalog file (one per collection)."""
+        return self.data_dir / f"{self.collection_name}.sqlite"
 
     @cached_property
     def catalog(self) -> Catalog:
-        """The SQLite catalog (one file per collection)."""
-        return Catalog(self.data_dir / f"{self.collection_name}.sqlite")
+        """The SQLite catalog."""
+        return Catalog(self.catalog_path)
 
     @cached_property
     def store(self) -> VectorStore:
-        """The Chroma collection."""
-        client = chroma_client(self.data_dir, self.chroma_host, self.chroma_port)
-        return VectorStore(client, self.collection_name)
+        """The live Chroma collection, through a client that has seen every write so far."""
+        with self._refresh_lock:
+            self._opened_at = self.catalog.commit_count()
+            client = fresh_client(self.open_client)
+            return VectorStore(client, self.live_collection(client))
+
+    def open_client(self) -> Any:
+        """A new Chroma client for this data folder (or server)."""
+        return chroma_client(self.data_dir, self.chroma_host, self.chroma_port)
+
+    def live_collection(self, client: Any) -> str:
+        """The collection the catalog names: `<name>__next` until a reindex's switch finishes."""
+        named = self.catalog.get_meta().get("collection") or self.collection_name
+        if named != self.collection_name and named not in collection_names(client):
+            return self.collection_name  # renamed already; the next write records that
+        return named
+
+    def refresh(self) -> None:
+        """See other processes' writes: reopen the catalog if `qa reindex` replaced its file and
+        the Chroma client if anyone committed since it was opened. Cheap when nothing changed."""
+        with self._refresh_lock:
+            catalog = self.__dict__.get("catalog")
+            moved = catalog is not None and catalog.moved()
+            if moved:  # searches still running finish on the old file; it closes when they end
+                del self.__dict__["catalog"]
+            if "store" not in self.__dict__:
+                return
+            count = self.catalog.commit_count()
+            if moved or count != self._opened_at:
+                client = fresh_client(self.open_client)
+                self.store.reopen(client, self.live_collection(client))
+                self._opened_at = count
 
     def expected_meta(self) -> dict[str, str]:
         """How this index is configured to embed and chunk."""
@@ -123,21 +174,23 @@ class ArticleIndex:
         allow_updates: bool = True,
     ) -> IngestReport:
         """Index articles; unchanged ones are skipped, changed ones replaced whole (or, without
-        `allow_updates`, refused: visitors of `qa serve` may not rewrite what is indexed)."""
+        `allow_updates`, refused: visitors of `qa serve` may not rewrite what is indexed).
+
+        Loading, chunking and embedding run outside the write lock; each batch's writes take it.
+        """
         started = time.perf_counter()
         report = IngestReport()
-        with self._write_lock:
-            self.check_compatible()
-            self._sweep()
-            pending: list[_Pending] = []
-            for item in items:
-                if isinstance(item, LoadFailure):
-                    (report.skipped if item.skipped else report.failed).append(item)
-                    continue
-                self._stage(item, pending, report, progress, allow_updates)
-                if sum(len(p.chunks) for p in pending) >= self.batch_chunks:
-                    self._flush(pending, report, progress)
-            self._flush(pending, report, progress)
+        self.refresh()
+        self.check_compatible()
+        pending: list[_Pending] = []
+        for item in items:
+            if isinstance(item, LoadFailure):
+                (report.skipped if item.skipped else report.failed).append(item)
+                continue
+            self._stage(item, pending, report, progress, allow_updates)
+            if sum(len(p.chunks) for p in pending) >= self.batch_chunks:
+                self._flush(pending, report, progress, allow_updates)
+        self._flush(pending, report, progress, allow_updates)
         report.seconds = time.perf_counter() - started
         return report
 
@@ -158,87 +211,124 @@ class ArticleIndex:
                 progress(1, 0)
             return
         if stored is not None and not allow_updates:
-            reason = "already indexed with different text; the operator can allow updates"
-            report.failed.append(LoadFailure(article.source or article.id, reason))
+            report.failed.append(LoadFailure(article.source or article.id, UPDATE_REFUSED))
             return
-        chunks = chunk_article(article, self.embedder.count_tokens, self.chunker)
-        if not chunks:
-            report.failed.append(LoadFailure(article.source or article.id, "no article text"))
+        chunks = self.chunk(article, report)
+        if chunks is None:
             return
         if staged:  # a later copy in the same batch wins
             pending.remove(staged)
         pending.append(_Pending(article, chunks, is_update=stored is not None))
 
+    def chunk(self, article: Article, report: IngestReport) -> list[Chunk] | None:
+        """The article's chunks, or None with the reason added to `report.failed`."""
+        try:
+            chunks = chunk_article(article, self.embedder.count_tokens, self.chunker)
+        except ChunkingRefused as exc:
+            report.failed.append(_failure(article, str(exc)))
+            return None
+        if not chunks:
+            report.failed.append(_failure(article, "no article text"))
+            return None
+        return chunks
+
+    def embed(self, batch: Sequence[tuple[Article, list[Chunk]]]) -> list[Staged]:
+        """Embed the chunks of each article (outside the write lock: this is the slow part)."""
+        context = self.chunker.context
+        texts = [embedding_text(a, c, context) for a, chunks in batch for c in chunks]
+        vectors = self.embedder.embed_documents(texts) if texts else []
+        staged, offset = [], 0
+        for article, chunks in batch:
+            staged.append(Staged(article, chunks, vectors[offset : offset + len(chunks)]))
+            offset += len(chunks)
+        return staged
+
+    def build_meta(self, staged: Sequence[Staged]) -> dict[str, str]:
+        """What the index records about vectors like these."""
+        dimension = next((len(s.vectors[0]) for s in staged if s.vectors), None)
+        meta = self.expected_meta()
+        if dimension:
+            meta["dimension"] = str(dimension)
+        return meta
+
     def _flush(
-        self, pending: list[_Pending], report: IngestReport, progress: Progress | None
+        self,
+        pending: list[_Pending],
+        report: IngestReport,
+        progress: Progress | None,
+        allow_updates: bool = True,
     ) -> None:
         if not pending:
             return
-        context = self.chunker.context
-        texts = [embedding_text(p.article, c, context) for p in pending for c in p.chunks]
-        new_ids = [c.id for p in pending for c in p.chunks]
-        # Announce the new ids first: if we die before the commit, the sweep removes them.
-        with self.catalog.transaction() as db:
-            db.executemany("INSERT OR IGNORE INTO garbage VALUES (?)", [(i,) for i in new_ids])
-        vectors = self.embedder.embed_documents(texts)
-        self._record_build(len(vectors[0]))
-        offset = 0
-        for p in pending:
-            self.store.upsert(p.article, p.chunks, vectors[offset : offset + len(p.chunks)])
-            offset += len(p.chunks)
-            if progress:
-                progress(0, len(p.chunks))
-        now = datetime.now(UTC).isoformat(timespec="seconds")
-        with self.catalog.transaction():
-            for p in pending:
-                self.catalog.replace_article(p.article, p.chunks, now)
-        for p in pending:
-            if p.is_update:
+        batch = list(pending)
+        pending.clear()
+        staged = self.embed([(p.article, p.chunks) for p in batch])
+        if progress:
+            progress(0, sum(len(p.chunks) for p in batch))
+        written, unchanged, refused = self.write(lambda: self._commit(staged, allow_updates))
+        report.unchanged += unchanged
+        report.failed += [_failure(s.article, UPDATE_REFUSED) for s in refused]
+        for item, is_update in written:
+            if is_update:
                 report.updated += 1
             else:
                 report.added += 1
-            report.chunks += len(p.chunks)
-            report.article_ids.append(p.article.id)
-            if progress:
-                progress(1, 0)
-        pending.clear()
-        self._sweep()
+            report.chunks += len(item.chunks)
+            report.article_ids.append(item.article.id)
+        if progress:
+            progress(len(batch), 0)
 
-    def _record_build(self, dimension: int) -> None:
-        meta = {**self.expected_meta(), "dimension": str(dimension)}
-        if self.catalog.get_meta() != meta:
-            self.catalog.set_meta(meta)
-            self.store.record_meta(meta)
+    def _commit(
+        self, staged: list[Staged], allow_updates: bool
+    ) -> tuple[list[tuple[Staged, bool]], int, list[Staged]]:
+        """Under the write lock: write the batch. What another writer stored meanwhile counts:
+        the same content is unchanged, other content an update (refused unless allowed)."""
+        self.sync()
+        stored = self.catalog.content_hashes([s.article.id for s in staged])
+        fresh = [s for s in staged if stored.get(s.article.id) != s.article.content_hash]
+        refused = [s for s in fresh if s.article.id in stored and not allow_updates]
+        fresh = [s for s in fresh if allow_updates or s.article.id not in stored]
+        if fresh:
+            write_articles(self.catalog, self.store, fresh, self.build_meta(fresh))
+        self.synced()
+        unchanged = len(staged) - len(fresh) - len(refused)
+        return [(s, s.article.id in stored) for s in fresh], unchanged, refused
 
-    def _sweep(self) -> None:
-        """Delete vectors of chunks that are no longer (or never were) committed."""
-        garbage = self.catalog.garbage()
-        if not garbage:
-            return
-        live = set(self.catalog.committed_chunks(garbage, _NO_FILTERS))
-        self.store.delete([g for g in garbage if g not in live])
-        self.catalog.clear_garbage(garbage)
+    def write(self, fn: Callable[[], T]) -> T:
+        """Run `fn` holding the data folder's write lock (waiting up to `lock_timeout`)."""
+        return self.writer.run(fn, timeout=self.lock_timeout)
+
+    def sync(self, check: bool = True) -> None:
+        """First thing under the write lock: catch up with earlier writes and finish a switch a
+        crashed `qa reindex` left; refuse (with `check`) if the index needs other settings."""
+        from index.reindex import finish_switch
+
+        self.refresh()
+        finish_switch(self)
+        if check:
+            self.check_compatible()
+
+    def synced(self) -> None:
+        """After our own writes under the lock, our Chroma client has seen every commit."""
+        self._opened_at = self.catalog.commit_count()
 
     def delete(self, article_ids: Iterable[str]) -> list[str]:
         """Remove articles and their vectors; returns the ids that existed."""
-        removed: list[str] = []
-        with self._write_lock:
-            with self.catalog.transaction():
-                removed = [a for a in article_ids if self.catalog.delete_article(a)]
-            self._sweep()
-        return removed
+        ids = list(article_ids)
+
+        def remove() -> list[str]:
+            self.sync(check=False)
+            removed = delete_articles(self.catalog, self.store, ids)
+            self.synced()
+            return removed
+
+        return self.write(remove)
 
     def reindex(self, progress: Progress | None = None) -> IngestReport:
-        """Re-chunk and re-embed every stored article with the current settings."""
-        articles = list(self.catalog.iter_articles())
-        with self._write_lock:
-            self.store.reset()
-            with self.catalog.transaction():
-                for article in articles:
-                    self.catalog.delete_article(article.id)
-                self.catalog.db.execute("DELETE FROM garbage")
-                self.catalog.db.execute("DELETE FROM meta")
-        return self.ingest(articles, progress)
+        """Re-chunk and re-embed every stored article beside the live index, then switch."""
+        from index.reindex import rebuild
+
+        return rebuild(self, progress)
 
     def info(self) -> dict[str, Any]:
         """Where the index lives and what it holds."""
@@ -248,6 +338,7 @@ class ArticleIndex:
             if self.chroma_host
             else (f"chroma {self.data_dir / 'chroma'}")
         )
+        meta = self.catalog.get_meta()
         return {
             "data_dir": str(self.data_dir),
             "articles": articles,
@@ -255,7 +346,7 @@ class ArticleIndex:
             "store": store,
             "collection": self.collection_name,
             "catalog": str(self.catalog.path),
-            **self.catalog.get_meta(),
+            **{key: meta[key] for key in BUILD_KEYS if key in meta},
             "embedding_model": self.embedder.model_id,
             "embedding_backend": self.embedder.backend,
             "chunker": self.chunker.version,
@@ -265,6 +356,11 @@ class ArticleIndex:
         """Release the catalog."""
         if "catalog" in self.__dict__:
             self.catalog.close()
+
+
+def _failure(article: Article, reason: str) -> LoadFailure:
+    """A failure that points where the article came from (file and line) or at its id."""
+    return LoadFailure(article.source or article.id, reason, line=article.line)
 
 
 def _failure_json(failure: LoadFailure) -> dict[str, Any]:

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import codecs
+import ipaddress
 import json
 import os
 import re
+import socket
 import sys
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import urlsplit
 
+from index.chunking import has_words
 from index.models import Article, LoadFailure, build_article, normalize_url
 
 Item = Article | LoadFailure
@@ -34,18 +40,33 @@ _FEED_ROOT = re.compile(r"(?is)\s*(<\?xml[^>]*\?>\s*)?(<!--.*?-->\s*)*<(rss|feed
 _HEADING = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.M)
 _META_LINE = re.compile(r"^\s*[\w-]+\s*:")
 _EMAIL_NAME = re.compile(r"^\S+@\S+\s*\((.+)\)$")
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+_NEEDS_JS = re.compile(
+    r"(enable|turn on|activate|allow)\s+javascript|javascript\s+(is\s+)?(required|disabled|needed)"
+    r"|requires?\s+javascript|without\s+javascript",
+    re.I,
+)
+MIN_PAGE_WORDS = 5  # fewer words on a whole web page is navigation or a notice, not an article
+NO_WORDS = "no words in the text (only punctuation or symbols)"
 
 
 def load_inputs(
-    inputs: Iterable[str], *, max_bytes: int = 20_000_000, stdin: TextIO | None = None
+    inputs: Iterable[str],
+    *,
+    max_bytes: int = 20_000_000,
+    stdin: TextIO | None = None,
+    allow_private_urls: bool = False,
 ) -> Iterator[Article | LoadFailure]:
     """Yield each article found in files, folders (recursive), URLs, or '-' (JSONL from stdin).
 
     Every bad input becomes a LoadFailure and loading goes on; the first copy of an article wins.
+    URLs whose host is a loopback, private or otherwise non-public address are refused unless
+    `allow_private_urls` (so a server's /add cannot be pointed at its own network).
     """
     seen: set[str] = set()
     for name in map(str, inputs):  # tolerate Path objects
-        for item in _guard(_load_one(name, max_bytes, stdin), name):
+        items = _load_one(name, max_bytes, stdin, allow_private_urls)
+        for item in _guard(items, name):
             if isinstance(item, Article):
                 keys = {item.id, "url:" + normalize_url(item.url)} if item.url else {item.id}
                 if keys & seen:
@@ -62,19 +83,50 @@ def _guard(items: Iterator[Item], path: str) -> Iterator[Item]:
         yield LoadFailure(path=path, reason=f"unexpected error: {type(exc).__name__}: {exc}")
 
 
-def _load_one(name: str, max_bytes: int, stdin: TextIO | None) -> Iterator[Item]:
+def _load_one(
+    name: str, max_bytes: int, stdin: TextIO | None, allow_private: bool
+) -> Iterator[Item]:
     """Dispatch one input by its kind: stdin, URL, folder or file."""
+    scheme = _SCHEME.match(name)
     if name == "-":
         yield from _load_jsonl((stdin or sys.stdin).read(), STDIN)
-    elif name.lower().startswith(("http://", "https://")):
-        yield from _load_url(name)
+    elif scheme and scheme.group(1).lower() in ("http", "https"):
+        yield from _load_url(name, allow_private)
+    elif scheme:
+        yield LoadFailure(path=name, reason=_unsupported_scheme(scheme.group(1).lower()))
     elif os.path.isdir(name):
+        found = False
         for path in _walk(Path(name)):
+            found = True
             yield from _guard(_load_file(path, max_bytes), str(path))
+        if not found:
+            kinds = " ".join(sorted(KNOWN_EXTS))
+            yield LoadFailure(path=name, reason=f"no article files in this folder ({kinds})")
     elif not name or not os.path.exists(name):
-        yield LoadFailure(path=name, reason="no such file or directory")
+        yield LoadFailure(path=name, reason=_missing(name))
     else:
         yield from _load_file(Path(name), max_bytes)
+
+
+def _unsupported_scheme(scheme: str) -> str:
+    if scheme == "file":
+        return "unsupported URL scheme file://: give the file's path instead (e.g. ~/news/a.txt)"
+    return (
+        f"unsupported URL scheme {scheme}://: only http:// and https:// addresses are fetched; "
+        "download it and ingest the file"
+    )
+
+
+def _missing(name: str) -> str:
+    """Why a path cannot be opened: missing, a broken link, or a link loop."""
+    if name and os.path.islink(name):
+        try:
+            os.stat(name)
+        except OSError as exc:
+            if exc.errno == 40:  # ELOOP
+                return "symbolic link loop: the link points (through others) back to itself"
+        return f"broken symbolic link: it points to {os.readlink(name)}, which does not exist"
+    return "no such file or directory"
 
 
 def _walk(root: Path) -> Iterator[Path]:
@@ -91,7 +143,8 @@ def _read_text(path: Path, max_bytes: int) -> str | LoadFailure:
     source = str(path)
     try:
         if not path.is_file():
-            return LoadFailure(path=source, reason="not a regular file")
+            reason = _missing(source) if not path.exists() else "not a regular file"
+            return LoadFailure(path=source, reason=reason)
         size = path.stat().st_size
         if size > max_bytes:
             reason = f"file is {size} bytes, over the limit of {max_bytes} (QA_MAX_FILE_BYTES)"
@@ -99,15 +152,49 @@ def _read_text(path: Path, max_bytes: int) -> str | LoadFailure:
         data = path.read_bytes()
     except OSError as exc:
         return LoadFailure(path=source, reason=f"could not read file: {exc.strerror or exc}")
-    if b"\0" in data[:8192]:
-        return LoadFailure(path=source, reason="binary file, not text")
-    try:
-        text = data.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as exc:
-        return LoadFailure(path=source, reason=f"not valid UTF-8 text (byte offset {exc.start})")
-    if not text.strip():
+    text = decode_text(data)
+    if isinstance(text, str) and not text.strip():
         return LoadFailure(path=source, reason="empty file")
-    return text
+    return text if isinstance(text, str) else LoadFailure(path=source, reason=text.reason)
+
+
+def decode_text(data: bytes) -> str | LoadFailure:
+    """Bytes as text: UTF-8 (a BOM is dropped), or UTF-16/32 when a BOM says so."""
+    for bom, encoding in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError as exc:
+                name = encoding.upper()
+                return LoadFailure("", f"not valid {name} text (byte offset {exc.start})")
+            if "\0" in text:
+                return LoadFailure("", "binary file, not text")
+            return text
+    if _looks_like_utf16(data[:8192]):
+        return LoadFailure("", "UTF-16 text without a BOM: save it as UTF-8")
+    nul = data.find(b"\0")
+    if 0 <= nul < 8192:
+        return LoadFailure("", "binary file, not text")
+    if nul >= 0:
+        return LoadFailure("", f"binary file, not text (a NUL byte at byte offset {nul})")
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        return LoadFailure("", f"not valid UTF-8 text (byte offset {exc.start})")
+
+
+def _looks_like_utf16(head: bytes) -> bool:
+    """Whether bytes look like UTF-16 without a BOM: NULs on every other byte (Latin text)."""
+    if len(head) < 8:
+        return False
+    even, odd = head[0::2], head[1::2]
+    zeros = even.count(0) / len(even), odd.count(0) / max(1, len(odd))
+    return max(zeros) >= 0.4 and min(zeros) <= 0.05
 
 
 def _load_file(path: Path, max_bytes: int) -> Iterator[Item]:
@@ -161,12 +248,26 @@ def _split_front_matter(text: str) -> tuple[dict[str, str], str] | None:
     return meta, "".join(lines[end + 1 :]).lstrip("\r\n")
 
 
+def _unclosed_front_matter(text: str) -> bool:
+    """A `---` first line followed by `key: value` lines and no closing `---`."""
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != "---" or any(line.strip() == "---" for line in lines[1:]):
+        return False
+    following = next((line for line in lines[1:] if line.strip()), "")
+    return bool(_META_LINE.match(following))
+
+
 def _load_plain(text: str, source: str) -> Item:
     """A .txt/.md article: optional front matter, then the text exactly as written."""
     split = _split_front_matter(text)
+    if split is None and _unclosed_front_matter(text):
+        reason = "front matter opened with --- on line 1 is never closed: add a --- line after it"
+        return LoadFailure(path=source, reason=reason)
     meta, body = split if split else ({}, text)
     if not body.strip():
         return LoadFailure(path=source, reason="no article text")
+    if not has_words(body):
+        return LoadFailure(path=source, reason=NO_WORDS)
     heading = _HEADING.search(body)
     if not meta.get("title") and heading:
         meta["title"] = heading.group(1).strip()
@@ -180,13 +281,25 @@ def _is_quiz(value: Any) -> bool:
     return isinstance(value, dict) and "question_sentence" in value and "choices" in value
 
 
+def _parse_json(text: str) -> tuple[Any, str | None, int | None]:
+    """(value, None, None), or (None, why it cannot be read, line)."""
+    try:
+        return json.loads(text), None, None
+    except json.JSONDecodeError as exc:
+        return None, f"invalid JSON: {exc.msg} (column {exc.colno})", exc.lineno
+    except RecursionError:
+        return None, "invalid JSON: nested too deeply to read (over ~1,000 levels of [ or {)", None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        if "integer string conversion" in str(exc):
+            return None, "invalid JSON: a number of more than 4,300 digits (too long to read)", None
+        return None, f"invalid JSON: {exc}", None
+
+
 def _load_json(text: str, source: str) -> Iterator[Item]:
     """A .json file: one record, a list of them, or {"articles"|"items": [...]}."""
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as exc:
-        reason = f"invalid JSON: {exc.msg} (column {exc.colno})"
-        yield LoadFailure(path=source, reason=reason, line=exc.lineno)
+    value, reason, line = _parse_json(text)
+    if reason:
+        yield LoadFailure(path=source, reason=reason, line=line)
         return
     if _is_quiz(value):
         yield LoadFailure(path=source, reason=QUIZ, skipped=True)
@@ -201,10 +314,8 @@ def _load_jsonl(text: str, source: str) -> Iterator[Item]:
     for number, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
-        try:
-            value = json.loads(line)
-        except json.JSONDecodeError as exc:
-            reason = f"invalid JSON: {exc.msg} (column {exc.colno})"
+        value, reason, _ = _parse_json(line)
+        if reason:
             yield LoadFailure(path=source, reason=reason, line=number)
             continue
         if first and _is_quiz(value):
@@ -226,10 +337,19 @@ def _records(value: Any, source: str, line: int | None) -> Iterator[Item]:
                 break
     for record in items:
         if not isinstance(record, dict):
-            reason = f"record is a JSON {type(record).__name__}, not an object"
+            reason = f"record is a JSON {_json_type(record)}, not an object"
             yield LoadFailure(path=source, reason=reason, line=line)
-        else:
+            continue
+        try:
             yield _record_article(record, source, line)
+        except Exception as exc:  # one odd record must not stop the rest of the file
+            reason = f"unexpected error: {type(exc).__name__}: {exc}"
+            yield LoadFailure(path=source, reason=reason, line=line)
+
+
+def _json_type(value: Any) -> str:
+    names = {dict: "object", list: "list", str: "string", bool: "boolean", type(None): "null"}
+    return names.get(type(value), "number" if isinstance(value, int | float) else "value")
 
 
 def _record_article(record: dict[str, Any], source: str, line: int | None = None) -> Item:
@@ -237,16 +357,62 @@ def _record_article(record: dict[str, Any], source: str, line: int | None = None
     fields = {str(k).lower(): v for k, v in record.items()}
     text = _first(fields, TEXT_KEYS, strip=False)
     if text is None:
-        return LoadFailure(path=source, reason=NO_TEXT, line=line)
-    return build_article(
+        wrong = next((k for k in TEXT_KEYS if k in fields and fields[k] not in (None, "")), None)
+        reason = NO_TEXT
+        if wrong and not isinstance(fields[wrong], str):
+            reason = f"record's {wrong!r} is a JSON {_json_type(fields[wrong])}, not a string"
+        return LoadFailure(path=source, reason=reason, line=line)
+    bad = _unpaired_surrogate(fields)
+    if bad:
+        return LoadFailure(path=source, reason=bad, line=line)
+    if not has_words(text):
+        return LoadFailure(path=source, reason=NO_WORDS, line=line)
+    article = build_article(
         text=text,
         title=_first(fields, TITLE_KEYS),
         url=_first(fields, URL_KEYS),
         outlet=_first(fields, OUTLET_KEYS),
         author=_authors(next((fields[k] for k in AUTHOR_KEYS if fields.get(k)), None)),
-        published_at=_first(fields, DATE_KEYS),
+        published_at=_date_value(fields),
         source=source,
     )
+    return replace(article, line=line) if line else article
+
+
+def _unpaired_surrogate(fields: dict[str, Any]) -> str | None:
+    """Why a record's strings are not valid Unicode (a lone \\ud800 escape), or None."""
+    for key, value in fields.items():
+        values = value if isinstance(value, list) else [value]
+        for item in values:
+            if isinstance(item, dict):
+                item = item.get("name")
+            if not isinstance(item, str):
+                continue
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                code = f"\\u{ord(item[exc.start]):04x}"
+                return (
+                    f"field {key!r} holds an unpaired surrogate ({code}) at character {exc.start}: "
+                    "not valid Unicode text; fix that \\u escape in the source"
+                )
+    return None
+
+
+def _date_value(fields: dict[str, Any]) -> object:
+    """The record's date: a string, a YYYYMMDD number, or Unix time in seconds or milliseconds."""
+    for key in DATE_KEYS:
+        value = fields.get(key)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            continue
+        if 19000101 <= value <= 21001231:
+            return str(int(value))
+        seconds = value / 1000 if value > 1e11 else value
+        if 1e8 <= seconds <= 4.2e9:
+            from datetime import UTC, datetime
+
+            return datetime.fromtimestamp(seconds, UTC)
+    return _first(fields, DATE_KEYS)
 
 
 def _first(fields: dict[str, Any], keys: Iterable[str], strip: bool = True) -> str | None:
@@ -292,6 +458,17 @@ def _load_html(html: str, source: str, url: str | None = None) -> Item:
     text = getattr(doc, "text", None)
     if not text or not text.strip():
         return LoadFailure(path=source, reason="no article text found in HTML")
+    if len(text) < 600 and _NEEDS_JS.search(text):
+        return LoadFailure(
+            path=source,
+            reason="the page shows no article without JavaScript (only a notice to enable it): "
+            "save the article's text from a browser and ingest that file",
+        )
+    if not has_words(text):
+        return LoadFailure(path=source, reason=NO_WORDS)
+    if len(text.split()) < MIN_PAGE_WORDS:
+        reason = f"no article text found in HTML (only {text.strip()!r}: navigation, not news)"
+        return LoadFailure(path=source, reason=reason)
     return build_article(
         text=text,
         title=doc.title,
@@ -315,7 +492,7 @@ def _load_feed(text: str, source: str) -> Iterator[Item]:
     outlet = feed.feed.get("title")
     for number, entry in enumerate(feed.entries, 1):
         body = _entry_text(entry)
-        if not body:
+        if not has_words(body):
             label = entry.get("title") or entry.get("link") or "untitled"
             reason = f"feed entry {number} ({label}) has no text"
             yield LoadFailure(path=source, reason=reason)
@@ -357,21 +534,52 @@ def _html_text(fragment: str) -> str:
     return (text or trafilatura.html2txt(page)).strip()
 
 
-def _load_url(url: str) -> Iterator[Item]:
-    """Fetch a URL (offline machines fail cleanly) and load it as a feed or a page."""
+def _load_url(url: str, allow_private: bool = False) -> Iterator[Item]:
+    """Fetch a URL and load it as a feed or a page; each failure says what went wrong."""
     from trafilatura.downloads import fetch_response
 
-    prefix = "could not fetch URL (offline?): "
+    problem = _host_problem(url, allow_private)
+    if problem:
+        yield LoadFailure(path=url, reason=problem)
+        return
+    prefix = "could not fetch URL: "
     try:
         response = fetch_response(url, decode=True)
     except Exception as exc:  # urllib3/pycurl raise many kinds
         yield LoadFailure(path=url, reason=f"{prefix}{type(exc).__name__}: {exc}")
         return
+    host = urlsplit(url).hostname
     if response is None or not response.data:
-        yield LoadFailure(path=url, reason=prefix + "no response (network down or host refused)")
+        reason = f"{prefix}{host} did not answer (connection refused, timed out, or no content)"
+        yield LoadFailure(path=url, reason=reason)
     elif response.status != 200:
-        yield LoadFailure(path=url, reason=f"{prefix}HTTP status {response.status}")
+        yield LoadFailure(path=url, reason=f"{prefix}the server answered HTTP {response.status}")
     elif _looks_like_feed(response.html or ""):
         yield from _load_feed(response.html, url)
     else:
         yield _load_html(response.html or "", url, url=url)
+
+
+def _host_problem(url: str, allow_private: bool) -> str | None:
+    """Why the URL's host is not fetched: unknown, or (unless allowed) a non-public address."""
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname, parts.port
+    except ValueError as exc:
+        return f"not a valid URL: {exc}"
+    if not host:
+        return "not a valid URL: it names no host"
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, port or 80)}
+    except (OSError, UnicodeError):
+        return f"could not fetch URL: no address found for {host} (offline, or a typo in the name?)"
+    if allow_private:
+        return None
+    for address in sorted(addresses):
+        ip = ipaddress.ip_address(address.split("%")[0])
+        if not ip.is_global:
+            return (
+                f"refused to fetch URL: {host} is a non-public address ({ip}); only public "
+                "addresses are fetched — save the page and ingest the file instead"
+            )
+    return None

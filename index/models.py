@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+_WORD = re.compile(r"[^\W_]")
 _TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ref|cmpid)$", re.I)
 
 
@@ -25,6 +26,7 @@ class Article:
     published_at: str | None = None
     source: str | None = None
     extra: dict[str, str] = field(default_factory=dict, compare=False)
+    line: int | None = field(default=None, compare=False)  # its line in a JSON Lines file
 
     @property
     def published_int(self) -> int | None:
@@ -146,8 +148,8 @@ def build_article(
         if outlet:
             extra["outlet_source"] = "url_host"
     published = parse_date(published_at)
-    if not title:
-        first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    if not title:  # the first line with a word in it (not a `---` rule)
+        first = next((line.strip() for line in text.splitlines() if _WORD.search(line)), "")
         title = first.lstrip("#").strip()[:120] or "untitled"
     fields = dict(title=title, text=text, url=url, outlet=outlet, author=author, date=published)
     return Article(

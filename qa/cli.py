@@ -18,6 +18,7 @@ from qa.cli_common import (
     out,
     plural,
 )
+from qa.cli_doctor import doctor
 from qa.cli_eval import eval_command
 from qa.cli_serve import serve
 from qa.config import build_index
@@ -202,20 +203,43 @@ def _numbers(data: dict[str, Any]) -> dict[str, Any]:
 
 @app.command()
 def reindex(data_dir: DataDir = None, as_json: JsonFlag = False) -> None:
-    """Re-chunk and re-embed every stored article with the current model and chunker."""
+    """Re-chunk and re-embed every article beside the live index, then switch in one step.
+
+    Crash-safe: until the switch the old index stays live; run it again after a crash."""
+    from index.reindex import ReindexError
+    from qa.cli_doctor import require_catalog
     from qa.progress import ingest_progress
 
-    index = build_index(load_settings(data_dir))
-    with ingest_progress(enabled=sys.stderr.isatty()) as progress:
-        report = index.reindex(progress)
+    settings = load_settings(data_dir)
+    require_catalog(settings)
+    index = build_index(settings)
+    try:
+        with ingest_progress(enabled=sys.stderr.isatty()) as progress:
+            report = index.reindex(progress)
+    except ReindexError as exc:
+        raise QAError(str(exc)) from None
+    for failure in report.failed:
+        where = f"{failure.path}:{failure.line}" if failure.line else failure.path
+        err(f"failed: {where}: {failure.reason}")
     if as_json:
         emit_json(report.to_json())
-    typer.echo(report.summary(), err=as_json)
+    if report.failed:
+        line = (
+            f"reindex stopped: {plural(len(report.failed), 'article')} failed; the old index stays"
+        )
+    elif report.unchanged:
+        line = f"finished an interrupted reindex: {plural(report.unchanged, 'article')}"
+    else:
+        line = f"reindexed {plural(report.added, 'article')}, {plural(report.chunks, 'chunk')}"
+        line += f" in {report.seconds:.1f} s"
+    typer.echo(line, err=as_json)
+    raise typer.Exit(1 if report.failed else 0)
 
 
 app.command()(ask)
 app.command("eval")(eval_command)
 app.command()(serve)
+app.command()(doctor)
 
 
 def main() -> None:

@@ -87,8 +87,10 @@ def serve(
         sock.close()
         err(f"error: {exc}")
         raise typer.Exit(2) from exc
+    from qa.cli_doctor import warn_if_inconsistent
     from ui.app import launch
 
+    warn_if_inconsistent(service.index)
     modes = [
         mode
         for mode, on in (

@@ -99,7 +99,11 @@ def build_index(settings: Settings):  # noqa: ANN201 (index types stay out of im
         cache_dir=settings.model_cache_dir,
     )
     chunker = ChunkerConfig(
-        settings.chunk_tokens, settings.chunk_overlap_tokens, settings.chunk_context
+        settings.chunk_tokens,
+        settings.chunk_overlap_tokens,
+        settings.chunk_context,
+        max_chunk_chars=settings.max_chunk_chars,
+        max_chunks=settings.max_chunks_per_article,
     )
     return ArticleIndex(
         settings.data_dir,

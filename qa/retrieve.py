@@ -74,6 +74,7 @@ class Retriever:
         """The `k` best passages for `query` that pass `filters`."""
         filters = filters or Filters()
         started = time.perf_counter()
+        self.index.refresh()  # see what other processes (`qa ingest`, `qa reindex`) committed
         # Lexical search runs in SQLite and embedding in onnxruntime (or torch), both outside the
         # GIL: on two cores they overlap, so a search costs about the slower, not the sum.
         pending = self._submit(self._lexical, query, filters)

@@ -66,3 +66,27 @@ def test_reads_never_see_an_uncommitted_article(catalog: Catalog) -> None:
     assert seen_inside == [None, [], (10, 10)] * 2
     assert catalog.get(new.id) is not None
     assert [h.article_id for h in catalog.lexical_search("aardvark", 5, Filters())] == [new.id]
+
+
+def test_ids_match_literally_not_as_like_patterns(catalog: Catalog) -> None:
+    ids = [row["id"] for row in catalog.list_articles()]
+    some = ids[0]
+    assert catalog.find_ids(some[:5]) == [i for i in ids if i.startswith(some[:5])]
+    assert catalog.find_ids(some) == [some]
+    for pattern in ("_", "%", "%" + some[-6:], some[:3] + "_", some[:3] + "%", ""):
+        assert catalog.find_ids(pattern) == [], pattern
+
+
+def test_commit_counter_and_file_identity(catalog: Catalog, tmp_path: Path) -> None:
+    assert catalog.commit_count() == 0
+    with catalog.transaction():
+        assert catalog.bump_commits() == 1
+        catalog.bump_commits()
+    other = Catalog(catalog.path)  # another process would see the same count
+    assert other.commit_count() == 2
+    other.close()
+    assert not catalog.moved()
+    replacement = Catalog(tmp_path / "other.sqlite")
+    replacement.close()
+    replacement.path.replace(catalog.path)
+    assert catalog.moved()

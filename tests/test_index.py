@@ -258,3 +258,41 @@ def wait_for_port(port: int, timeout: float = 60.0) -> None:
                 return
         time.sleep(0.2)
     raise TimeoutError(f"nothing listens on port {port}")
+
+
+def test_default_chunker_keeps_the_version_existing_indexes_were_built_with() -> None:
+    assert ChunkerConfig().version == "sent-v1-200-48"
+    assert ChunkerConfig(max_chunks=5).version == "sent-v1-200-48"  # refusing changes no chunk
+    assert ChunkerConfig(max_chunk_chars=2000).version == "sent-v1-200-48-c2000"
+
+
+def test_a_run_without_spaces_is_cut_hard_at_the_character_limit(embedder) -> None:
+    run = "x" * 100_000  # one "word": the tokenizer sees a single unknown piece
+    article = build_article(text=f"Intro sentence here. {run} Outro sentence.", title="t")
+    chunks = chunk_article(article, embedder.count_tokens, ChunkerConfig())
+    assert max(len(c.text) for c in chunks) <= 4000
+    assert all(article.text[c.start : c.end] == c.text for c in chunks)
+    assert sum(c.text.count("x") for c in chunks) >= 100_000
+
+
+def test_too_many_chunks_is_refused_before_embedding(tmp_path, embedder) -> None:
+    from index.chunking import ChunkingRefused
+
+    words = ("word " * 1_000_000).strip()  # 5 MB without a sentence break
+    huge = build_article(text=words, title="Huge", url="https://example.com/huge")
+    with pytest.raises(ChunkingRefused, match=r"over the limit of 1000 per article"):
+        chunk_article(huge, embedder.count_tokens, ChunkerConfig())
+    small = ChunkerConfig(max_chunks=3)
+    medium = build_article(text=" ".join(f"Sentence {i} is here." for i in range(400)), title="M")
+    with pytest.raises(ChunkingRefused, match=r"QA_MAX_CHUNKS_PER_ARTICLE"):
+        chunk_article(medium, embedder.count_tokens, small)
+    index = ArticleIndex(tmp_path / "idx", embedder)
+    report = index.ingest([huge, build_article(text=STORY, title="Budget")])
+    assert report.added == 1 and index.store.count() == index.catalog.counts()[1]
+    (failure,) = report.failed
+    assert failure.path == huge.id
+    assert failure.reason.startswith(
+        "article would need at least 5000 chunks, over the limit of 1000"
+    )
+    assert "(QA_MAX_CHUNKS_PER_ARTICLE): split it into smaller articles" in failure.reason
+    index.close()

@@ -132,7 +132,7 @@ def test_leading_rule_that_is_not_front_matter_is_text(tmp_path: Path) -> None:
     text = "---\nNot a key value line here.\n---\nMore text.\n"
     article = only_article(load(write(tmp_path / "rule.txt", text)))
     assert article.text == text
-    assert article.title == "---"
+    assert article.title == "Not a key value line here."  # a rule is not a title
 
 
 def test_front_matter_without_body_fails(tmp_path: Path) -> None:
@@ -421,15 +421,57 @@ def test_xml_that_is_not_a_feed_fails(tmp_path: Path) -> None:
 # --- URLs (no external network) ---------------------------------------------------------------
 
 
-def test_unreachable_url_fails_clearly() -> None:
-    url = "http://127.0.0.1:9/x"
-    failure = only_failure(load(url))
-    assert failure.path == url
-    assert failure.reason.startswith("could not fetch URL (offline?): ")
+def test_non_public_url_is_refused_without_saying_offline() -> None:
+    for url in (
+        "http://127.0.0.1:9/x",
+        "http://10.1.2.3/a",
+        "http://[::1]/b",
+        "http://169.254.1.1/",
+    ):
+        failure = only_failure(load(url))
+        assert failure.path == url
+        assert failure.reason.startswith("refused to fetch URL: "), failure.reason
+        assert "non-public address" in failure.reason and "offline" not in failure.reason
 
 
-def fake_fetch(monkeypatch: pytest.MonkeyPatch, body: str, status: int = 200) -> None:
-    """Make trafilatura's fetch return body for any URL."""
+def test_unknown_host_says_offline_or_typo(monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    def no_such_host(*_: object, **__: object) -> None:
+        raise socket.gaierror(-2, "Name or service not known")
+
+    monkeypatch.setattr("index.loaders.socket.getaddrinfo", no_such_host)
+    failure = only_failure(load("https://no-such-host.example/story"))
+    assert failure.reason == (
+        "could not fetch URL: no address found for no-such-host.example (offline, or a typo in "
+        "the name?)"
+    )
+
+
+def test_private_urls_can_be_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake_fetch(monkeypatch, "<html>gone</html>", status=503, address="127.0.0.1")
+    items = load("http://127.0.0.1:8080/x", allow_private_urls=True)
+    assert only_failure(items).reason == "could not fetch URL: the server answered HTTP 503"
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "FILE://C:/news/a.txt"])
+def test_file_urls_say_give_the_path(url: str) -> None:
+    assert only_failure(load(url)).reason.startswith(
+        "unsupported URL scheme file://: give the file's path instead"
+    )
+
+
+@pytest.mark.parametrize("url", ["ftp://ftp.example.org/a.txt", "gopher://x.example/1"])
+def test_other_url_schemes_are_named(url: str) -> None:
+    scheme = url.split(":")[0]
+    reason = only_failure(load(url)).reason
+    assert reason.startswith(f"unsupported URL scheme {scheme}://: only http:// and https://")
+
+
+def fake_fetch(
+    monkeypatch: pytest.MonkeyPatch, body: str, status: int = 200, address: str = "93.184.215.14"
+) -> None:
+    """Make trafilatura's fetch return body for any URL, whose host resolves to `address`."""
     import trafilatura.downloads
     from trafilatura.utils import Response
 
@@ -438,7 +480,11 @@ def fake_fetch(monkeypatch: pytest.MonkeyPatch, body: str, status: int = 200) ->
         response.decode_data(True)
         return response
 
+    def resolve(host: str, port: object, *_: object, **__: object) -> list:
+        return [(2, 1, 6, "", (address, port))]
+
     monkeypatch.setattr(trafilatura.downloads, "fetch_response", fetch)
+    monkeypatch.setattr("index.loaders.socket.getaddrinfo", resolve)
 
 
 def test_url_html_page(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -468,7 +514,7 @@ def test_url_feed(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_url_http_error(monkeypatch: pytest.MonkeyPatch) -> None:
     fake_fetch(monkeypatch, "<html>gone</html>", status=404)
     failure = only_failure(load("https://a.example/gone"))
-    assert failure.reason == "could not fetch URL (offline?): HTTP status 404"
+    assert failure.reason == "could not fetch URL: the server answered HTTP 404"
 
 
 # --- bad inputs and batches ------------------------------------------------------------------
@@ -563,3 +609,117 @@ def test_unexpected_library_error_becomes_failure(
     assert failure.path == str(root / "a.rss")
     assert failure.reason == "unexpected error: RuntimeError: parser crashed"
     assert article.text == "Still loads.\n"
+
+
+# --- hostile and odd inputs (issue #10) -------------------------------------------------------
+
+
+def test_jsonl_lines_that_break_the_parser_fail_alone_with_their_line(tmp_path: Path) -> None:
+    lines = [
+        json.dumps({"title": "First", "text": "The first article stays."}),
+        "[" * 100_000 + "]" * 100_000,  # RecursionError inside json
+        '{"text": "big", "n": ' + "7" * 5000 + "}",  # ValueError: too many digits
+        '{"title": "Lone", "text": "a lone \\ud800 surrogate"}',  # valid JSON, invalid Unicode
+        '{"title": "Nested", "text": "ok", "author": [{"name": "\\udfff"}]}',
+        json.dumps({"title": "Last", "text": "The last article stays too."}),
+    ]
+    path = write(tmp_path / "hostile.jsonl", "\n".join(lines) + "\n")
+    items = load(path)
+    assert [a.title for a in articles(items)] == ["First", "Last"]
+    reasons = {f.line: f.reason for f in failures(items)}
+    assert reasons[2] == "invalid JSON: nested too deeply to read (over ~1,000 levels of [ or {)"
+    assert reasons[3] == "invalid JSON: a number of more than 4,300 digits (too long to read)"
+    assert reasons[4].startswith("field 'text' holds an unpaired surrogate (\\ud800) at character")
+    assert reasons[5].startswith("field 'author' holds an unpaired surrogate (\\udfff)")
+    assert all(f.path == str(path) for f in failures(items))
+
+
+def test_deep_json_file_fails_with_a_reason(tmp_path: Path) -> None:
+    path = write(tmp_path / "deep.json", "[" * 50_000 + "]" * 50_000)
+    assert "nested too deeply" in only_failure(load(path)).reason
+
+
+def test_wrong_json_types_say_which_field(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "types.jsonl",
+        '{"text": ["a", "b"]}\n{"body": 42}\n"just a string"\n[[{"text": "inner"}]]\n'
+        '{"text": "Typed fine.", "title": 7, "url": false, "date": 20240105}\n',
+    )
+    items = load(path)
+    reasons = {f.line: f.reason for f in failures(items)}
+    assert reasons == {
+        1: "record's 'text' is a JSON list, not a string",
+        2: "record's 'body' is a JSON number, not a string",
+        3: "record is a JSON string, not an object",
+        4: "record is a JSON list, not an object",
+    }
+    (article,) = articles(items)
+    assert article.text == "Typed fine." and article.url is None
+    assert article.published_at == "2024-01-05"
+    epoch = write(
+        tmp_path / "epoch.json",
+        '[{"text": "A.", "published": 1704412800}, '
+        '{"text": "B.", "date": 1704412800000}, {"text": "C.", "date": true}]',
+    )
+    assert [a.published_at for a in articles(load(epoch))] == ["2024-01-05", "2024-01-05", None]
+
+
+def test_utf16_with_a_bom_is_read(tmp_path: Path) -> None:
+    text = "Türkiye’s parliament met on Monday.\nIt voted 300-200.\n"
+    for encoding in ("utf-16", "utf-16-be", "utf-32"):
+        data = text.encode(encoding)
+        if encoding == "utf-16-be":
+            data = b"\xfe\xff" + data
+        article = only_article(load(write(tmp_path / f"{encoding}.txt", data)))
+        assert article.text == text
+
+
+def test_utf16_without_a_bom_says_save_as_utf8(tmp_path: Path) -> None:
+    path = write(tmp_path / "nobom.txt", "Parliament met on Monday.".encode("utf-16-le"))
+    assert only_failure(load(path)).reason == "UTF-16 text without a BOM: save it as UTF-8"
+
+
+def test_nul_after_the_first_8_kb_is_binary(tmp_path: Path) -> None:
+    path = write(tmp_path / "late.txt", b"News. " * 2000 + b"\x00tail")
+    assert (
+        only_failure(load(path)).reason == "binary file, not text (a NUL byte at byte offset 12000)"
+    )
+
+
+def test_script_only_page_is_not_indexed(tmp_path: Path) -> None:
+    page = (
+        "<html><head><title>News app</title><script src='app.js'></script></head><body>"
+        "<div id='root'>You need to enable JavaScript to run this app.</div></body></html>"
+    )
+    failure = only_failure(load(write(tmp_path / "app.html", page)))
+    assert failure.reason.startswith("the page shows no article without JavaScript")
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("dots.txt", "... !!! ??? --- ***\n"), ("dashes.md", "---\ntitle: x\n---\n— – … ¶ §\n")],
+)
+def test_punctuation_only_text_is_refused(tmp_path: Path, name: str, content: str) -> None:
+    reason = only_failure(load(write(tmp_path / name, content))).reason
+    assert reason == "no words in the text (only punctuation or symbols)"
+    jsonl = write(tmp_path / "p.jsonl", json.dumps({"text": "— – … ¶ § !!!"}) + "\n")
+    assert only_failure(load(jsonl)).reason == "no words in the text (only punctuation or symbols)"
+
+
+def test_broken_link_and_link_loop_are_named(tmp_path: Path) -> None:
+    import os
+
+    os.symlink(tmp_path / "gone.txt", tmp_path / "broken.txt")
+    os.symlink(tmp_path / "b.txt", tmp_path / "a.txt")
+    os.symlink(tmp_path / "a.txt", tmp_path / "b.txt")
+    os.symlink(tmp_path, tmp_path / "self")  # a folder loop: not followed while walking
+    write(tmp_path / "real.txt", "A real article.\n")
+    items = load(tmp_path, tmp_path / "broken.txt")
+    reasons = sorted((Path(f.path).name, f.reason.split(":")[0]) for f in failures(items))
+    assert reasons == [
+        ("a.txt", "symbolic link loop"),
+        ("b.txt", "symbolic link loop"),
+        ("broken.txt", "broken symbolic link"),
+        ("broken.txt", "broken symbolic link"),
+    ]
+    assert [a.text for a in articles(items)] == ["A real article.\n"]
