@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from index import facts
 from index.models import Article, Chunk
 
 _SCHEMA = """
@@ -38,6 +39,9 @@ CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
 );
 CREATE TABLE IF NOT EXISTS garbage (chunk_id TEXT PRIMARY KEY);
 """
+
+PROVENANCE = ("title_source", "published_at_source", "published_at_evidence")
+"""Where an article's title and date came from (metadata or the text), as `qa list` shows."""
 
 _ARTICLE_COLUMNS = (
     "id, title, text, content_hash, outlet, url, author, published_at, source, extra, "
@@ -62,6 +66,9 @@ class Filters:
     article_ids: tuple[str, ...] = ()
     since: int | None = None
     until: int | None = None
+    # A date range from the question's words: an article qualifies when published in it or
+    # when one of its sentences states a date in it (YYYYMMDD ints, either end open).
+    dated: tuple[int | None, int | None] | None = None
 
     def sql(self, alias: str = "a") -> tuple[str, list[object]]:
         """A WHERE fragment (starting with AND) and its parameters."""
@@ -79,6 +86,13 @@ class Filters:
         if self.until is not None:
             parts.append(f"{alias}.published_int <= ?")
             params.append(self.until)
+        if self.dated is not None:
+            low, high = self.dated[0] or 0, self.dated[1] or 99991231
+            parts.append(
+                f"({alias}.published_int BETWEEN ? AND ? OR EXISTS (SELECT 1 FROM event_dates d "
+                f"WHERE d.article_id = {alias}.id AND d.date_from >= ? AND d.date_to <= ?))"
+            )
+            params += [low, high, low, high]
         return "".join(f" AND {p}" for p in parts), params
 
 
@@ -118,6 +132,7 @@ class Catalog:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(_SCHEMA)
+        self.db.executescript(facts.SCHEMA)
         self.identity = _file_identity(path)
         self._write_lock = threading.RLock()
         self._local = threading.local()
@@ -267,6 +282,7 @@ class Catalog:
         ]
         self.db.executemany("DELETE FROM chunks_fts WHERE rowid = ?", [(r,) for r in rowids])
         self.db.execute("DELETE FROM chunks WHERE article_id = ?", (article_id,))
+        facts.delete(self.db, article_id)
         return self.db.execute("DELETE FROM articles WHERE id = ?", (article_id,)).rowcount > 0
 
     def garbage(self) -> list[str]:
@@ -296,15 +312,22 @@ class Catalog:
         return [r[0] for r in rows]
 
     def list_articles(self, filters: Filters | None = None) -> list[dict[str, object]]:
-        """Id, title, outlet, url, date and chunk count of each article, newest first."""
+        """Id, title, outlet, url, date and chunk count of each article, newest first, with
+        where an inferred title or date came from."""
         where, params = (filters or Filters()).sql()
         rows = self.reader.execute(
-            "SELECT id, title, outlet, url, published_at, chunk_count FROM articles a "
+            "SELECT id, title, outlet, url, published_at, chunk_count, extra FROM articles a "
             f"WHERE 1=1{where} ORDER BY published_int DESC, title",
             params,
         )
         keys = ("id", "title", "outlet", "url", "published_at", "chunks")
-        return [dict(zip(keys, row, strict=True)) for row in rows]
+        listed = []
+        for row in rows:
+            item: dict[str, object] = dict(zip(keys, row[:-1], strict=True))
+            extra = json.loads(row[-1] or "{}")
+            item.update({k: extra[k] for k in PROVENANCE if k in extra})
+            listed.append(item)
+        return listed
 
     def counts(self) -> tuple[int, int]:
         """(articles, chunks) held."""

@@ -30,8 +30,10 @@ KINDS = (
     "bad_offsets",
     "count_mismatch",
     "build_mismatch",
+    "bad_quote_offsets",
+    "stale_parse",
 )
-"""What `qa doctor` reports; the quote parse (issue 8) adds bad_quote_offsets and stale_parse."""
+"""What `qa doctor` reports."""
 
 
 @dataclass(frozen=True)
@@ -167,6 +169,7 @@ def _consistency(index: ArticleIndex, locked: bool) -> Diagnosis:
         busy = _touched(before, after, pending)
         problems = [p for p in problems if p.article_id is None or p.article_id not in busy]
     problems += _build_problems(index, before.meta)
+    problems += parse_problems(index)
     count = index.store.count()
     if count != len(vectors):
         detail = f"Chroma counts {count} vectors but lists {len(vectors)}"
@@ -178,6 +181,31 @@ def _consistency(index: ArticleIndex, locked: bool) -> Diagnosis:
         problems=problems,
         pending=len(pending),
     )
+
+
+def parse_problems(index: ArticleIndex) -> list[Problem]:
+    """Quotes whose offsets no longer hold their text, and articles lacking a current parse."""
+    db = index.catalog.reader
+    problems = []
+    rows = db.execute(
+        'SELECT q.article_id, q.quote, q.start, q."end", a.text FROM quotes q '
+        "LEFT JOIN articles a ON a.id = q.article_id"
+    )
+    bad: dict[str, int] = defaultdict(int)
+    for article_id, quote, start, end, text in rows:
+        if text is None or text[start:end] != quote:
+            bad[article_id] += 1
+    for article_id, count in sorted(bad.items()):
+        detail = f"{count} quote(s) whose offsets do not hold their text (or of no article)"
+        problems.append(Problem("bad_quote_offsets", article_id, detail))
+    stale = index.unparsed()
+    if stale:
+        detail = (
+            f"{len(stale)} article(s) lack a current who-said-what parse "
+            f"({', '.join(stale[:3])}{', …' if len(stale) > 3 else ''})"
+        )
+        problems.append(Problem("stale_parse", None, detail, tuple(stale)))
+    return problems
 
 
 def _touched(before: _Snapshot, after: _Snapshot, pending: set[str]) -> set[str]:

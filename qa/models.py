@@ -7,6 +7,20 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class SpokenSpan:
+    """Words an article attributes to someone, inside a passage (absolute article offsets)."""
+
+    start: int
+    end: int
+    speaker: str
+    named: bool
+    direct: bool
+    sentence_start: int
+    sentence_end: int
+    cue: str = ""  # the speech verb that attributed it ("told", "addressed", "continues …")
+
+
+@dataclass(frozen=True)
 class Passage:
     """A retrieved chunk, numbered [n] for the answer, with its article's metadata."""
 
@@ -23,6 +37,12 @@ class Passage:
     published_at: str | None = None
     author: str | None = None
     flags: tuple[str, ...] = ()  # warnings about the passage itself, e.g. "suspicious"
+    # What the ingest parse found here: quotes and speakers, names (with spaCy labels) and the
+    # spans of sentences dating something inside the question's date range.
+    spoken: tuple[SpokenSpan, ...] = ()
+    names: tuple[tuple[str, str], ...] = ()
+    dated: tuple[tuple[int, int], ...] = ()
+    published_at_source: str | None = None  # "text": the date was inferred from the text
 
     def to_json(self) -> dict[str, Any]:
         """The passage as `qa ask --json` prints it."""
@@ -66,6 +86,9 @@ class Answer:
     passages: list[Passage]
     backend: str
     timings_ms: dict[str, float] = field(default_factory=dict)
+    # The filters the search used, those the question's date words added included (`Reading`).
+    filters: dict[str, Any] = field(default_factory=dict)
+    searched: str | None = None  # "searched articles from 2022-02-01 to 2022-02-28 (…)"
 
     def to_json(self) -> dict[str, Any]:
         """The `qa ask --json` object."""
@@ -78,4 +101,6 @@ class Answer:
             "passages": [p.to_json() for p in self.passages],
             "backend": self.backend,
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
+            "filters": self.filters,
+            "searched": self.searched,
         }

@@ -13,6 +13,7 @@ from index.indexer import ArticleIndex
 from index.models import date_to_int, parse_date
 from qa.injection import passage_flags
 from qa.models import Passage
+from qa.passage_facts import with_facts
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class RetrievalConfig:
     per_article: int = 2
     title_weight: float = 2.0
     max_df: float = 0.2  # lexical search skips words found in more than 20 % of chunks
+    speaker_weight: float = 1.0  # a speaker question's third list: chunks of their quotes
     parallel: bool = True
 
 
@@ -70,8 +72,17 @@ class Retriever:
         self.config = config or RetrievalConfig()
         self._pool: ThreadPoolExecutor | None = None
 
-    def search(self, query: str, k: int = 5, filters: Filters | None = None) -> Retrieval:
-        """The `k` best passages for `query` that pass `filters`."""
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        filters: Filters | None = None,
+        *,
+        speakers: tuple[str, ...] = (),
+        topic: str = "",
+    ) -> Retrieval:
+        """The `k` best passages for `query` that pass `filters`; for a speaker question, the
+        passages holding the speakers' words (about `topic`) are preferred."""
         filters = filters or Filters()
         started = time.perf_counter()
         self.index.refresh()  # see what other processes (`qa ingest`, `qa reindex`) committed
@@ -82,9 +93,10 @@ class Retriever:
         t_dense = time.perf_counter()
         lexical, lexical_ms = pending.result()
         t_both = time.perf_counter()
-        fused = self._fuse(dense, lexical)
+        spoken = self._spoken(speakers, topic, filters) if speakers else []
+        fused = self._fuse(dense, lexical, spoken)
         chosen = _diversify(fused, k, self.config.per_article)
-        passages = self._passages(chosen)
+        passages = with_facts(self._passages(chosen), self.index.catalog, filters)
         done = time.perf_counter()
         timings = {
             "dense": (t_dense - started) * 1000,
@@ -120,22 +132,52 @@ class Retriever:
         raw = self.index.store.query(vector, wanted * (4 if filtered else 1) + 8)
         hits = self._gate(raw, filters)
         if filtered and len(hits) < wanted:
-            raw = self.index.store.query_where(vector, wanted, _chroma_where(filters))
+            where = _chroma_where(filters, self._dated_ids(filters))
+            raw = self.index.store.query_where(vector, wanted, where)
             hits = self._gate(raw, filters)
         best = max((h.score for h in hits), default=0.0)
         return hits[:wanted], best
+
+    def _dated_ids(self, filters: Filters, most: int = 2000) -> list[str] | None:
+        """The articles a question's date range lets in, for Chroma's `where` (None: too many
+        to list, or no date range)."""
+        if filters.dated is None or filters.article_ids:
+            return None
+        where, params = filters.sql()
+        rows = self.index.catalog.reader.execute(
+            f"SELECT a.id FROM articles a WHERE 1=1{where} LIMIT ?", [*params, most + 1]
+        ).fetchall()
+        return [r[0] for r in rows] if len(rows) <= most else None
 
     def _gate(self, raw: list[tuple[str, float]], filters: Filters) -> list[ChunkHit]:
         committed = self.index.catalog.committed_chunks([i for i, _ in raw], filters)
         return [_with_score(committed[i], s) for i, s in raw if i in committed]
 
-    def _fuse(self, dense: list[ChunkHit], lexical: list[ChunkHit]) -> list[tuple[ChunkHit, float]]:
+    def _spoken(self, speakers: tuple[str, ...], topic: str, filters: Filters) -> list[ChunkHit]:
+        """Chunks holding the speakers' quotes, best for the topic first."""
+        from index import facts
+        from index.names import tokens
+
+        where, params = filters.sql()
+        hits: list[ChunkHit] = []
+        for name in speakers:
+            words = [w for w in tokens(name) if w.lower() != "the"]
+            rows = facts.speaker_chunks(
+                self.index.catalog.reader, words, topic, where, params, self.config.candidates
+            )
+            hits += [ChunkHit(*row) for row in rows]
+        return hits
+
+    def _fuse(
+        self, dense: list[ChunkHit], lexical: list[ChunkHit], spoken: list[ChunkHit] = ()
+    ) -> list[tuple[ChunkHit, float]]:
         """Weighted reciprocal rank fusion."""
         scores: dict[str, float] = {}
         hits: dict[str, ChunkHit] = {}
         for weight, ranked in (
             (self.config.dense_weight, dense),
             (self.config.lexical_weight, lexical),
+            (self.config.speaker_weight, spoken),
         ):
             for rank, hit in enumerate(ranked):
                 scores[hit.chunk_id] = scores.get(hit.chunk_id, 0.0) + weight / (
@@ -165,6 +207,7 @@ class Retriever:
                     published_at=a.published_at,
                     author=a.author,
                     flags=passage_flags(hit.text, a.title, a.outlet, a.author),
+                    published_at_source=a.extra.get("published_at_source"),
                 )
             )
         return passages
@@ -191,13 +234,14 @@ def _with_score(hit: ChunkHit, score: float) -> ChunkHit:
     return ChunkHit(hit.chunk_id, hit.article_id, hit.index, hit.start, hit.end, hit.text, score)
 
 
-def _chroma_where(filters: Filters) -> dict[str, Any] | None:
-    """The same filters as a Chroma `where` clause."""
+def _chroma_where(filters: Filters, dated_ids: list[str] | None = None) -> dict[str, Any] | None:
+    """The same filters as a Chroma `where` clause (a date range as the ids it lets in)."""
     clauses: list[dict[str, Any]] = []
     if filters.outlets:
         clauses.append({"outlet": {"$in": list(filters.outlets)}})
-    if filters.article_ids:
-        clauses.append({"article_id": {"$in": list(filters.article_ids)}})
+    ids = list(filters.article_ids) or dated_ids
+    if ids:
+        clauses.append({"article_id": {"$in": ids}})
     if filters.since is not None:
         clauses.append({"published_int": {"$gte": filters.since}})
     if filters.until is not None:

@@ -8,9 +8,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from index.sentences import split_sentences
+from qa.backends.speaker_answer import speaker_answer
 from qa.citations import STOPWORDS, Term, parse_markers, terms
 from qa.injection import CITATION_LIKE, find_injections, injection_note
 from qa.models import Passage
+from qa.question import question_kind
 
 Message = dict[str, str]
 
@@ -69,14 +71,19 @@ class ExtractiveBackend:
     def generate(
         self, question: str, passages: list[Passage], history: list[Message] | None = None
     ) -> Iterator[str]:
-        """Yield the answer text (markers included); yields nothing when no sentence answers."""
-        chosen = sorted(self._select(question, passages), key=lambda s: (s.rank, s.start))
-        if not chosen:
-            return
-        pieces = [f"{s.text} [{s.passage.n}]" for s in chosen]
-        answer = " ".join(pieces)
-        if len(parse_markers(answer, {s.passage.n for s in chosen})) != len(chosen):
-            answer = "\n".join(pieces)  # a newline always ends a sentence (e.g. after "U.S.")
+        """Yield the answer text (markers included); yields nothing when no sentence answers.
+
+        A question about someone's words is answered with their stored quotes (direct first,
+        then reported), each with the speaker and date as a lead-in."""
+        answer = speaker_answer(question, passages, self.max_sentences)
+        if answer is None:
+            chosen = sorted(self._select(question, passages), key=lambda s: (s.rank, s.start))
+            if not chosen:
+                return
+            pieces = [f"{s.text} [{s.passage.n}]" for s in chosen]
+            answer = " ".join(pieces)
+            if len(parse_markers(answer, {s.passage.n for s in chosen})) != len(chosen):
+                answer = "\n".join(pieces)  # a newline always ends a sentence (after "U.S.")
         note = injection_note(passages)
         yield f"{answer}\n{note}" if note else answer
 
@@ -93,6 +100,10 @@ class ExtractiveBackend:
         topic_total = sum(weights[k] for k in topic)
         speech = bool(_CALL.search(question) or _SAY.search(question))
         when = bool(re.match(r"\s*when\b", question, re.I))
+        kind = question_kind(question)
+        if kind and "(say)" in weights:  # "where was Putin speaking from": speaking is the topic
+            topic = {*topic, "(say)"}
+            topic_total = sum(weights[k] for k in topic)
         names = {t.key for t in query if t.kind == "name"}
         passage_keys: dict[int, set[str]] = {}
         for sentence in candidates:
@@ -111,14 +122,21 @@ class ExtractiveBackend:
                 score *= 1 + _speech_bonus(question, sentence.text)
             if when and _DATE.search(sentence.text):
                 score *= 1.3
+            fact = _fact_bonus(kind, sentence)
+            score *= fact
+            if kind and _shares_phrase(question, sentence.text):
+                score *= 1.5  # "speaking from" in "where was Putin speaking from …"
             if names & passage_keys[sentence.rank]:
                 score *= 1.25  # the passage is about the person asked about
             score += 0.1 / (1 + sentence.rank)
             on_topic = sum(weights[k] for k in hits & topic) / topic_total if topic else 1.0
+            if fact >= 2.0 and hits & names:
+                on_topic = 1.0  # it holds what a where/when/who question asks, about its subject
             scored.append((score, on_topic, sentence))
         scored.sort(key=lambda item: (-item[0], item[2].rank, item[2].start))
         # A sentence holding under half the topic the best one holds is off the point.
-        floor = 0.5 * max((item[1] for item in scored), default=0.0)
+        # ("Where …" questions look for the place more than for every topic word.)
+        floor = (0.25 if kind else 0.5) * max((item[1] for item in scored), default=0.0)
         chosen: list[_Sentence] = []
         for _, on_topic, sentence in scored:
             if len(chosen) == self.max_sentences:
@@ -266,6 +284,58 @@ def _speech_bonus(question: str, text: str) -> float:
     if family.search(text):
         return bonus + 0.2
     return bonus + (0.1 if _CALL.search(text) or _SAY.search(text) else 0.0)
+
+
+# spaCy labels of the names that answer where / who / how much questions.
+_KIND_LABELS = {
+    "place": {"GPE", "LOC", "FAC", "ORG"},
+    "person": {"PERSON"},
+    "number": {"MONEY", "PERCENT", "QUANTITY", "CARDINAL"},
+    "date": {"DATE", "TIME"},
+}
+
+
+_LOCATIVE = (
+    r"\b(?:in|at|from|outside|near|inside|into|across)\s+(?:(?:the|his|her|their|its|a)\s+)?"
+)
+
+
+def _fact_bonus(kind: str | None, sentence: _Sentence) -> float:
+    """Sentences holding what the question asks for: a place for "where", a date for "when",
+    a person for "who", a number for "how much" (names from the ingest parse); and sentences
+    that date something inside the question's date range."""
+    bonus = 1.0
+    passage, text = sentence.passage, sentence.text
+    at = passage.start + sentence.start
+    if any(s <= at < e for s, e in passage.dated):
+        bonus *= 1.5
+    if kind is None:
+        return bonus
+    labels = _KIND_LABELS[kind]
+    held = any(label in labels and name in text for name, label in passage.names)
+    if (
+        kind == "place"
+    ):  # a place the sentence puts someone in: "from his … residency outside Moscow"
+        held = any(
+            label in labels and re.search(_LOCATIVE + re.escape(name), text)
+            for name, label in passage.names
+        )
+    if kind == "number" and re.search(r"\d", text):
+        held = True
+    if kind == "date" and _DATE.search(text):
+        held = True
+    return bonus * (2.0 if held else 1.0)
+
+
+def _shares_phrase(question: str, text: str) -> bool:
+    """Whether the sentence repeats a two-word phrase of the question (not two stopwords)."""
+    words = re.findall(r"[\w'’-]+", question.lower())
+    low = text.lower()
+    return any(
+        f"{a} {b}" in low
+        for a, b in zip(words, words[1:], strict=False)
+        if a not in STOPWORDS and len(a) > 3
+    )
 
 
 def _similar(a: _Sentence, b: _Sentence) -> bool:
