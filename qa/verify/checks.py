@@ -1,0 +1,514 @@
+"""The named checks. Each reads one claim and its cited text and returns positive evidence
+against the claim (a Finding whose reason a reader understands), or None when it has none.
+
+A check never fails a claim for what it cannot see: an unmatched predicate, a pronoun, a
+paraphrase it does not know are no evidence, and the lexical score then decides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from index.names import TITLES, fold
+from index.speech import REPORT_VERBS
+from qa.verify.case import (
+    Case,
+    acronym_found,
+    args_match,
+    key_found,
+    mentions_arg,
+)
+from qa.verify.lexicon import (
+    HEDGES,
+    ORDINALS,
+    SCALAR_BOUNDS,
+    STRONG_QUANTIFIERS,
+    are_antonyms,
+    is_superlative,
+)
+from qa.verify.model import Finding
+from qa.verify.parse import BE, SAY, Frame, Mention, Sentence, is_content
+from qa.verify.structure import (
+    causal_links,
+    clause_text,
+    governing_predicate,
+    number_phrase,
+    owned_anchors,
+    quoted_speakers,
+    speech_subjects,
+    word_form,
+)
+
+# Predicates too common to align frames on by themselves.
+_WEAK_PREDS = frozenset({BE, SAY, "have", "has", "had", "get", "make", "take", "do", "go"})
+_SWAPPED = {"subj": "obj", "obj": "subj"}
+_COMPARED = ("subj", "obj", "poss", "attr", "prep:than", "prep:over", "prep:against")
+_SAME_KIND = {"count": "count", "money": "money", "percent": "percent", "ordinal": "ordinal"}
+# Titles and roles before a name are not names to find ("President Biden" ~ "Biden"); places,
+# nationalities and parties among index.names.TITLES are.
+_ROLE_TITLES = TITLES - frozenset(
+    """north south u.s us american russian chinese ukrainian british french german israeli
+    iranian indian japanese korean palestinian canadian mexican australian gop democratic
+    republican democrat supreme court federal state foreign defense interior treasury health
+    homeland security national house majority minority""".split()
+)
+_PARTITIVE_HEADS = frozenset(
+    "third thirds half quarter some most many several few part portion share percent".split()
+)
+
+
+def check_lead_in(case: Case) -> Finding | None:
+    """An extractive lead-in ("Vladimir Putin (reported 21 January 2025): …") must name the
+    stored speaker of the quote and the article's publication date."""
+    if case.lead_in is None:
+        return None
+    speaker, written = case.lead_in
+    if written is not None and written != (case.published_at or None):
+        shown = f"dated {_human_date(case.published_at)}" if case.published_at else "not dated"
+        return Finding("date", f"the article is {shown}, not {_human_date(written)}")
+    speakers = [q.speaker for quotes in case.quotes for q in quotes]
+    if not any(same_speaker(speaker, s) for s in speakers):
+        who = f"to {', '.join(sorted(set(speakers)))}" if speakers else "to no one"
+        return Finding("speaker", f"the cited words are attributed {who}, not to {speaker}")
+    return None
+
+
+def check_attribution(case: Case) -> Finding | None:
+    """Words the claim gives to X are X's in the cited text: the stored speaker of the quote
+    that holds them, or the subject of the speech verb whose clause holds them."""
+    claimed = _claimed_speakers(case.claim)
+    if not claimed:
+        return None
+    owners = quoted_speakers(case) | speech_subjects(case)
+    if not owners or any(same_speaker(c, o) for c in claimed for o in owners):
+        return None
+    return Finding(
+        "attribution",
+        f"the cited text gives these words to {_names(owners)}, not to {_names(claimed)}",
+    )
+
+
+def check_speaker_named(case: Case) -> Finding | None:
+    """A claim resting only on words inside someone's direct quote must name that speaker."""
+    owners = quoted_speakers(case, direct_only=True, only=True)
+    if not owners or case.lead_in is not None:
+        return None
+    claim_words = {fold(t.text) for t in case.claim.doc}
+    if any(_name_words(o) & claim_words for o in owners | speech_subjects(case)):
+        return None
+    return Finding(
+        "speaker", f"these are {_names(owners)}'s words; the sentence does not say who said them"
+    )
+
+
+def check_wrong_entity(case: Case) -> Finding | None:
+    """Every name in the claim is in the cited text (the wrong country, person or firm is not
+    supported by the right one)."""
+    support_text = " ".join(s.text for s in case.support)
+    words = {w for s in case.support for w in s.words}
+    capitals = {fold(w) for w in support_text.split() if w[:1].isupper()}
+    passage_words = {fold(w.strip(".,;:!?\"'“”‘’()")) for w in case.passage_text.split()}
+    for token in case.claim.doc:
+        word = fold(token.text)
+        if word in _ROLE_TITLES or not _is_name(case, token):
+            continue
+        if key_found(word, words) or _short_form(token.text, support_text, capitals):
+            continue
+        name = _name_phrase(case.claim, token.i)
+        where = "cites text that does not mention it"
+        if word in passage_words:
+            where = "mentions it only apart from the cited facts"
+        return Finding("wrong_entity", f"{name}: the passage {where}")
+    return None
+
+
+def check_roles(case: Case) -> Finding | None:
+    """Who did what to whom: the claim's subject, object or owner of a relation is the cited
+    text's, not swapped with another party or taken from another sentence."""
+    for cf in case.claim.frames:
+        if cf.pred == SAY:
+            continue
+        matches = [(i, qf) for i, qf in case.support_frames if qf.pred == cf.pred]
+        if not matches:
+            continue
+        for role, arg in cf.roles:
+            if arg.pronoun or role not in _COMPARED:
+                continue
+            if any(
+                args_match(a, f)
+                for a in cf.fillers(role)
+                for _, qf in matches
+                for f in qf.fillers(role)
+            ):
+                continue
+            other = _SWAPPED.get(role)
+            for i, qf in matches:
+                if other and any(args_match(arg, f) for f in qf.fillers(other)):
+                    return _roles_finding(case, i, qf)
+                fillers = [f for f in qf.fillers(role) if not f.pronoun]
+                if not fillers or not _aligned(cf, qf, role, len(matches)):
+                    continue
+                if not mentions_arg(arg, case.support_words, case.support_keys):
+                    continue
+                swapped = any(mentions_arg(f, case.claim_words, case.claim_keys) for f in fillers)
+                named = bool(arg.names) and all(f.names for f in fillers)
+                if swapped or named:
+                    return _roles_finding(case, i, qf)
+    return None
+
+
+def check_numbers(case: Case) -> Finding | None:
+    """Each number keeps its unit and the words it is attached to ($245 billion in 2024, not
+    $2024 billion in 245; 72 flights for Southwest, not 37)."""
+    claim_mentions = case.claim.mentions
+    if not claim_mentions:
+        return None
+    cited = [(i, m) for i, s in enumerate(case.support) for m in s.mentions]
+    for c in claim_mentions:
+        same = [(i, m) for i, m in cited if m.value == c.value]
+        if same and all(_unit_conflict(c, m) for _, m in same):
+            i, m = same[0]
+            return Finding(
+                "numbers",
+                f"the cited text says “{number_phrase(case.support[i], m)}”, "
+                f"not “{number_phrase(case.claim, c)}”",
+            )
+    anchors = owned_anchors(case.claim)
+    cited_anchors = {
+        (i, m.index): owned_anchors(case.support[i]).get(m.index, set()) for i, m in cited
+    }
+    values = {m.value for _, m in cited}
+    for c in claim_mentions:
+        if c.value not in values:
+            continue
+        for key in anchors.get(c.index, set()):
+            owners = [(i, m) for i, m in cited if key in cited_anchors[(i, m.index)]]
+            if not owners or any(m.value == c.value for _, m in owners):
+                continue
+            rivals = [(i, m) for i, m in owners if _kind(m) == _kind(c)]
+            if rivals:
+                i, m = rivals[0]
+                word = next(t.text for t in case.claim.doc if case.claim.keys[t.i] == key)
+                return Finding(
+                    "numbers",
+                    f"the cited text ties “{word}” to {number_phrase(case.support[i], m)}, "
+                    f"not to {number_phrase(case.claim, c)}",
+                )
+    return _respectively(case, cited) or _number_elsewhere(case, cited)
+
+
+def check_negation(case: Case) -> Finding | None:
+    """No negation added or dropped: "did not win" is not "won"."""
+    for cf in case.claim.frames:
+        best = _aligned_frames(case, cf)
+        if best and all(qf.negated != cf.negated for _, qf in best):
+            i, qf = best[0]
+            clause = clause_text(case.support[i], qf.index)
+            side = "does not state the negation" if cf.negated else "negates it"
+            return Finding("negation", f"the cited text {side}: “{clause}”")
+    return None
+
+
+def check_antonyms(case: Case) -> Finding | None:
+    """No word replaced by its opposite (heights/lows, downplayed/played up, wettest/driest)."""
+    claim_only = [
+        t
+        for t in case.claim.doc
+        if is_content(t) and case.claim.keys[t.i] not in case.support_keys and t.is_alpha
+    ]
+    if not claim_only:
+        return None
+    cited_only = [
+        (s, t)
+        for s in case.support
+        for t in s.doc
+        if is_content(t) and s.keys[t.i] not in case.claim_keys and t.is_alpha
+    ]
+    for w in claim_only:
+        for _, q in cited_only:
+            if are_antonyms(word_form(w), word_form(q)):
+                return Finding("antonym", f"the cited text says “{q.text}”, not “{w.text}”")
+    return None
+
+
+def check_quantifiers(case: Case) -> Finding | None:
+    """No quantifier or superlative added or strengthened (only, all, every, first, the best for
+    one of the best, largest for fifth-largest, at most for at least)."""
+    cited_words = [t for s in case.support for t in s.doc]
+    groups = {
+        STRONG_QUANTIFIERS[t.lower_]
+        for t in cited_words
+        if t.lower_ in STRONG_QUANTIFIERS and not _in_compound(t)
+    }
+    for t in case.claim.doc:
+        group = STRONG_QUANTIFIERS.get(t.lower_)
+        if t.head.lower_ == "in" and t.dep_ == "pobj":
+            continue  # "four awards in all": in total
+        if group and group not in groups and not _superlative_most(t):
+            return Finding("quantifier", f"the cited text does not say “{t.text}”")
+        if group and any(_partitive(q) for q in cited_words if q.lower_ == t.lower_):
+            return Finding("quantifier", f"the cited text says only part of it, not “{t.text}”")
+    for t in case.claim.doc:
+        if not is_superlative(t.lower_) or _hedged(t):
+            continue
+        same = [q for q in cited_words if q.lower_ == t.lower_]
+        if same and all(_hedged(q) for q in same):
+            return Finding("quantifier", f"the cited text says “{_hedge_text(same[0])}”")
+        if not same and not any(is_superlative(q.lower_) for q in cited_words):
+            return Finding("quantifier", f"the cited text does not say “{t.text}”")
+    return _scalar_opposite(case, cited_words)
+
+
+def check_causal(case: Case) -> Finding | None:
+    """No cause added: "because", "so", "led to" must be in the cited text, for the same cause."""
+    claimed = causal_links(case.claim)
+    if not claimed:
+        return None
+    cited = [link for s in case.support for link in causal_links(s)]
+    for marker, cause in claimed:
+        if not cited:
+            return Finding("cause", f"the cited text states no cause (“{marker}”)")
+        if cause and not any(_share(cause, other) >= 0.5 for _, other in cited):
+            return Finding(
+                "cause", f"the cited text gives another cause than the one after “{marker}”"
+            )
+    return None
+
+
+CHECKS: tuple[Callable[[Case], Finding | None], ...] = (
+    check_lead_in,
+    check_attribution,
+    check_speaker_named,
+    check_wrong_entity,
+    check_roles,
+    check_numbers,
+    check_negation,
+    check_antonyms,
+    check_quantifiers,
+    check_causal,
+)
+
+
+def same_speaker(a: str, b: str) -> bool:
+    """Whether two speaker names share a name word ("Putin" ~ "Vladimir Putin"), titles aside;
+    unnamed speakers ("a spokesperson") match on any shared word."""
+    words_a, words_b = _name_words(a), _name_words(b)
+    if words_a and words_b:
+        return bool(words_a & words_b)
+    return bool(_plain_words(a) & _plain_words(b))
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _claimed_speakers(claim: Sentence) -> list[str]:
+    """Who the claim says spoke: subjects of speech verbs and "according to X"."""
+    out = []
+    for frame in claim.frames:
+        if frame.pred == SAY or frame.word in REPORT_VERBS:
+            out += [a.text for a in frame.fillers("subj") if not a.pronoun]
+        if frame.pred == "accord":
+            out += [a.text for a in frame.fillers("prep:to") if not a.pronoun]
+    return out
+
+
+def _names(speakers: list[str] | set[str]) -> str:
+    return " and ".join(sorted(set(speakers)))
+
+
+def _name_words(name: str) -> set[str]:
+    return {
+        fold(w)
+        for w in name.replace("’", "'").split()
+        if w[:1].isupper() and fold(w).strip(".,'s") not in TITLES and len(w) > 1
+    }
+
+
+def _plain_words(name: str) -> set[str]:
+    return {fold(w) for w in name.split() if len(w) > 2 and fold(w) not in ("the", "and")}
+
+
+def _is_name(case: Case, token: object) -> bool:
+    """A name of the claim: capitalized and not merely sentence-initial, or sentence-initial
+    and never written in lower case in the cited passages."""
+    key = case.claim.keys[token.i]  # type: ignore[attr-defined]
+    if key in case.claim.names:
+        return True
+    text = token.text  # type: ignore[attr-defined]
+    if not (token.is_sent_start and text[:1].isupper()):  # type: ignore[attr-defined]
+        return False
+    if token.dep_ not in ("nsubj", "nsubjpass", "compound", "poss"):  # type: ignore[attr-defined]
+        return False
+    low = text.lower()
+    return f" {low} " not in f" {case.passage_text.lower()} " and is_content(token)
+
+
+def _short_form(text: str, support_text: str, capitals: set[str]) -> bool:
+    """An acronym ("AP" for "Associated Press") or a clipped name ("Met" for "Meteorological")."""
+    if text.isupper() and acronym_found(text, support_text):
+        return True
+    low = fold(text)
+    return len(low) >= 3 and any(c.startswith(low) for c in capitals)
+
+
+def _name_phrase(sentence: Sentence, index: int) -> str:
+    doc = sentence.doc
+    start = end = index
+    while start > 0 and doc[start - 1].text[:1].isupper():
+        start -= 1
+    while end + 1 < len(doc) and doc[end + 1].text[:1].isupper():
+        end += 1
+    return doc[start : end + 1].text
+
+
+def _roles_finding(case: Case, i: int, frame: Frame) -> Finding:
+    clause = clause_text(case.support[i], frame.index)
+    return Finding("roles", f"the cited text has the roles the other way: “{clause}”")
+
+
+def _aligned(cf: Frame, qf: Frame, role: str, candidates: int) -> bool:
+    """Whether a cited frame is the claim frame's counterpart (beyond the role compared)."""
+    for other, arg in cf.roles:
+        if other != role and any(args_match(arg, f) for f in qf.fillers(other)):
+            return True
+    return cf.pred not in _WEAK_PREDS and candidates == 1
+
+
+def _aligned_frames(case: Case, cf: Frame) -> list[tuple[int, Frame]]:
+    """The cited frames with the claim frame's predicate that share most of its arguments."""
+    matches = [(i, qf) for i, qf in case.support_frames if qf.pred == cf.pred]
+    if not matches:
+        return []
+    keys = cf.arg_keys
+    overlap = [len(keys & qf.arg_keys) for _, qf in matches]
+    best = max(overlap)
+    if best == 0 and (cf.pred in _WEAK_PREDS or len(matches) > 1):
+        return []
+    return [m for m, o in zip(matches, overlap, strict=True) if o == best]
+
+
+def _unit_conflict(claim: Mention, cited: Mention) -> bool:
+    if claim.unit and cited.unit:
+        return claim.unit != cited.unit
+    money = ("money", "percent")
+    return (claim.kind in money) != (cited.kind in money) and "date" not in (claim.kind, cited.kind)
+
+
+def _kind(mention: Mention) -> str:
+    return _SAME_KIND.get(mention.kind, "date")
+
+
+def _number_elsewhere(case: Case, cited: list[tuple[int, Mention]]) -> Finding | None:
+    """A claim built from two sentences: its verb is in one, its number or date in another
+    ("Ian pummelled Cuba … on 28 September" from "Ian hit … on 28 September" + "Ian also
+    pummelled Cuba")."""
+    if len(case.support) < 2:
+        return None
+    for c in case.claim.mentions:
+        frame = governing_predicate(case.claim, c.index, steps=2)
+        if frame is None or frame.pred in _WEAK_PREDS:
+            continue
+        with_verb = {i for i, s in enumerate(case.support) if frame.pred in s.keys}
+        with_value = {i for i, m in cited if m.value == c.value}
+        if with_verb and with_value and not with_verb & with_value:
+            return Finding(
+                "merged",
+                f"the cited text does not tie {number_phrase(case.claim, c)} to "
+                f"“{case.claim.doc[frame.index].text}”: they come from different sentences",
+            )
+    return None
+
+
+def _respectively(case: Case, cited: list[tuple[int, Mention]]) -> Finding | None:
+    """ "X and Y killed 3,000 and 1,800 people respectively" keeps the cited order."""
+    if "respectively" not in case.claim.text or not any(
+        "respectively" in s.text for s in case.support
+    ):
+        return None
+    claim_order = [m.value for m in case.claim.mentions]
+    cited_order = [m.value for _, m in cited if m.value in claim_order]
+    if sorted(claim_order) == sorted(cited_order) and claim_order != cited_order:
+        return Finding("numbers", "the cited text gives the numbers in the other order")
+    return None
+
+
+def _in_compound(token: object) -> bool:
+    """A word glued into a hyphenated compound ("all-staff", "all-time") quantifies nothing."""
+    doc = token.doc  # type: ignore[attr-defined]
+    i = token.i  # type: ignore[attr-defined]
+    after = i + 1 < len(doc) and doc[i + 1].text == "-" and not token.whitespace_  # type: ignore[attr-defined]
+    before = i > 0 and doc[i - 1].text == "-" and not doc[i - 1].whitespace_
+    return bool(after or before)
+
+
+def _superlative_most(token: object) -> bool:
+    """ "most" before an adjective is a superlative ("most important"), not "the majority"."""
+    return token.lower_ == "most" and token.dep_ in ("advmod", "amod")  # type: ignore[attr-defined]
+
+
+def _partitive(token: object) -> bool:
+    """ "one-third of all bridges": the quantifier sits inside a part-of phrase."""
+    head = token.head  # type: ignore[attr-defined]
+    if head.dep_ != "pobj" or head.head.lower_ != "of":
+        return False
+    owner = head.head.head
+    return owner.lower_ in _PARTITIVE_HEADS or owner.like_num or owner.lower_ in HEDGES
+
+
+def _hedged(token: object) -> bool:
+    """A superlative weakened by "one of", "among" or an ordinal ("fifth-largest")."""
+    doc = token.doc  # type: ignore[attr-defined]
+    i = token.i  # type: ignore[attr-defined]
+    before = [t.lower_ for t in doc[max(0, i - 2) : i]]
+    if any(b in ORDINALS or (b[:-2].isdigit() and b.endswith(("nd", "rd", "th"))) for b in before):
+        return True
+    node = token
+    for _ in range(4):
+        node = node.head  # type: ignore[attr-defined]
+        if node.lower_ == "among" or (
+            node.lower_ == "one" and any(c.lower_ == "of" for c in node.children)
+        ):
+            return True
+    return False
+
+
+def _hedge_text(token: object) -> str:
+    doc = token.doc  # type: ignore[attr-defined]
+    i = token.i  # type: ignore[attr-defined]
+    return doc[max(0, i - 4) : i + 2].text
+
+
+def _scalar_opposite(case: Case, cited_words: list[object]) -> Finding | None:
+    """ "at most a decade" for "at least a decade", "less than 50" for "more than 50": the same
+    number or noun follows the opposite bound."""
+    claim = [t.lower_ for t in case.claim.doc]
+    cited = [t.lower_ for t in cited_words]  # type: ignore[attr-defined]
+    for i, pair in enumerate(zip(claim, claim[1:], strict=False)):
+        bound = SCALAR_BOUNDS.get(pair)
+        if bound is None:
+            continue
+        target = next((w for w in claim[i + 2 : i + 5] if w not in ("a", "an", "the")), None)
+        for j, other in enumerate(zip(cited, cited[1:], strict=False)):
+            if SCALAR_BOUNDS.get(other, bound) != bound and target in cited[j + 2 : j + 5]:
+                return Finding(
+                    "quantifier",
+                    f"the cited text says “{' '.join(other)} {target}”, not “{' '.join(pair)}”",
+                )
+    return None
+
+
+def _bigrams(words: list[str]) -> set[tuple[str, str]]:
+    return set(zip(words, words[1:], strict=False))
+
+
+def _share(claimed: set[str], cited: set[str]) -> float:
+    return sum(key_found(k, cited) for k in claimed) / len(claimed) if claimed else 1.0
+
+
+def _human_date(iso: str | None) -> str:
+    try:
+        day = date.fromisoformat(str(iso)[:10])
+    except ValueError:
+        return str(iso)
+    return f"{day.day} {day:%B %Y}"

@@ -1,0 +1,373 @@
+"""What the checks read from spaCy's dependency parse of one claim or one cited sentence.
+
+Only the parser runs (no tagger, no NER: the parse costs half as much without them), so a name
+is a capitalized word that is not merely sentence-initial, and a predicate is a token that heads
+a subject, an object or a clause. Keys are the lexical score's stems, so both agree on words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from index.event_dates import MONTHS
+from index.names import fold
+from qa.verify.lexical import STOPWORDS, stem
+from qa.verify.lexicon import NEGATING_VERBS, NEGATIONS
+
+SAY = "(say)"
+BE = "be"
+PRONOUNS = frozenset(
+    "i me we us you he him she her it they them who whom which that this these those one".split()
+)
+POSSESSIVE_PRONOUNS = frozenset("my our your his her its their whose".split())
+_COPULAS = frozenset("is are was were be been being am 's ’s".split())
+_SUBJECT = frozenset({"nsubj", "csubj", "expl"})
+_OBJECT = frozenset({"dobj", "nsubjpass", "dative", "oprd"})
+_CLAUSE = frozenset({"ROOT", "ccomp", "xcomp", "advcl", "relcl", "acl", "conj", "pcomp", "csubj"})
+_ARG_DEPS = _SUBJECT | _OBJECT | {"agent", "prep", "attr", "acomp", "poss"}
+_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+_CARDINALS = {
+    w: n
+    for n, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve".split()
+    )
+}
+_ORDINAL_WORDS = {
+    w: n
+    for n, w in enumerate(
+        "_ first second third fourth fifth sixth seventh eighth ninth tenth".split()
+    )
+    if n
+}
+_SCALES = frozenset("hundred thousand million billion trillion bn tn".split())
+_UNITS = {
+    **dict.fromkeys(("$", "dollar", "dollars", "usd", "us$"), "$"),
+    **dict.fromkeys(("€", "euro", "euros"), "€"),
+    **dict.fromkeys(("£",), "£"),
+    **dict.fromkeys(("%", "percent", "pct", "percentage"), "%"),
+    **dict.fromkeys(("mile", "miles", "mi"), "mile"),
+    **dict.fromkeys(("km", "kilometer", "kilometers", "kilometre", "kilometres"), "km"),
+    **dict.fromkeys(("a.m.", "p.m.", "am", "pm"), "clock"),
+    **dict.fromkeys(("year", "years", "yr"), "year"),
+    **dict.fromkeys(("month", "months"), "month"),
+    **dict.fromkeys(("week", "weeks"), "week"),
+    **dict.fromkeys(("day", "days"), "day"),
+    **dict.fromkeys(("hour", "hours"), "hour"),
+    **dict.fromkeys(("minute", "minutes"), "minute"),
+    **dict.fromkeys(("foot", "feet", "ft"), "foot"),
+    **dict.fromkeys(("acre", "acres"), "acre"),
+    **dict.fromkeys(("degree", "degrees"), "degree"),
+}
+# Neutral verbs of saying: any of them reports what another does ("told" ~ "said"). Verbs that
+# judge (praise, condemn, deny, accuse) keep their own meaning.
+SPEECH_WORDS = frozenset(
+    """say says said saying tell tells told telling add adds added adding state states stated
+    stating note notes noted noting write writes wrote writing declare declares declared
+    declaring announce announces announced announcing explain explains explained explaining
+    remark remarks remarked tweet tweets tweeted post posts posted posting reply replies replied
+    respond responds responded comment comments commented mention mentions mentioned recount
+    recounts recounted speak speaks spoke speaking""".split()
+)
+_RELATIVE = frozenset("who which that whose whom".split())
+_NUMBER = re.compile(r"^\$?\d[\d,]*(?:\.\d+)?(?:st|nd|rd|th)?$")
+
+
+@dataclass(frozen=True)
+class Arg:
+    """One argument of a predicate: its head word and the names it holds."""
+
+    head: str  # key of the head word
+    keys: frozenset[str]  # keys of the head and its name/compound words
+    names: frozenset[str]  # the name keys among them
+    pronoun: bool
+    text: str
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A predicate (verb, copula, or noun with a possessor) and its arguments by role."""
+
+    pred: str
+    index: int  # token index of the predicate
+    word: str  # the predicate as written, lower case
+    negated: bool
+    roles: tuple[tuple[str, Arg], ...]  # (role, arg): subj, obj, poss, attr, prep:<word>
+
+    def fillers(self, role: str) -> list[Arg]:
+        """The arguments in `role`."""
+        return [arg for r, arg in self.roles if r == role]
+
+    @property
+    def arg_keys(self) -> set[str]:
+        """Every key of every argument."""
+        return {k for _, arg in self.roles for k in arg.keys}
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A number or date in a sentence: its value, unit, kind and position."""
+
+    value: str
+    unit: str | None
+    kind: str  # count | money | percent | ordinal | date
+    index: int
+    text: str
+
+
+class Sentence:
+    """A parsed claim or cited sentence, read for the checks."""
+
+    def __init__(self, doc: Any, start: int = 0) -> None:
+        self.doc = doc
+        self.start = start  # offset of the text in its passage (0 for claims)
+        self.text = doc.text
+
+    @cached_property
+    def keys(self) -> list[str]:
+        """The key of every token (empty for punctuation)."""
+        return [token_key(t) for t in self.doc]
+
+    @cached_property
+    def names(self) -> set[str]:
+        """Keys of capitalized words that are names here (not only sentence-initial)."""
+        out: set[str] = set()
+        for t in self.doc:
+            if not _capitalized(t) or t.text.lower() in STOPWORDS:
+                continue
+            following = t.i + 1 < len(self.doc) and _capitalized(self.doc[t.i + 1])
+            if not t.is_sent_start or following or t.dep_ in ("compound", "poss"):
+                out.add(self.keys[t.i])
+        return out
+
+    @cached_property
+    def words(self) -> set[str]:
+        """Every word as written, lower case without accents (names compare on these)."""
+        return {fold(t.text) for t in self.doc if any(c.isalnum() for c in t.text)}
+
+    @cached_property
+    def content(self) -> set[str]:
+        """Keys of the content words (no stopwords, no punctuation)."""
+        return {k for t, k in zip(self.doc, self.keys, strict=True) if k and is_content(t)}
+
+    @cached_property
+    def frames(self) -> list[Frame]:
+        """Every predicate with its arguments."""
+        return [f for t in self.doc if (f := self._frame(t)) is not None]
+
+    @cached_property
+    def mentions(self) -> list[Mention]:
+        """Numbers and dates, with units."""
+        return [m for t in self.doc if (m := _mention(t, self.doc)) is not None]
+
+    def arg(self, token: Any) -> Arg:
+        """The argument headed by `token` (a relative pronoun stands for its antecedent)."""
+        token = antecedent(token)
+        parts = [token] + [c for c in token.children if c.dep_ in ("compound", "flat", "amod")]
+        named = [p for p in parts if self.keys[p.i] in self.names]
+        names = frozenset(fold(p.text) for p in named) | self._aliases(token)
+        keys = frozenset(self.keys[p.i] for p in parts if self.keys[p.i])
+        pronoun = token.lower_ in PRONOUNS or token.lower_ in POSSESSIVE_PRONOUNS
+        shown = sorted([p for p in parts if p.dep_ != "amod" or p in named], key=lambda p: p.i)
+        text = " ".join(p.text for p in shown)
+        return Arg(self.keys[token.i], keys, names, pronoun, text)
+
+    def _aliases(self, token: Any) -> frozenset[str]:
+        """Names of what an apposition says the argument is ("the display, “The Arsenal of
+        Democracy: …”")."""
+        linked = [c for c in token.children if c.dep_ == "appos"]
+        node = token
+        while node.dep_ == "appos" and node.head.i != node.i:
+            node = node.head
+            linked.append(node)
+        out = set()
+        for other in linked:
+            parts = [other] + [c for c in other.children if c.dep_ in ("compound", "flat")]
+            out |= {fold(p.text) for p in parts if self.keys[p.i] in self.names}
+        return frozenset(out)
+
+    def _frame(self, token: Any) -> Frame | None:
+        roles: list[tuple[str, Arg]] = []
+        for child in token.children:
+            for role, filler in self._roles(child):
+                roles.append((role, self.arg(filler)))
+                roles.extend((role, self.arg(c)) for c in filler.conjuncts if c.i > filler.i)
+        if not any(c.dep_ in ("nsubj", "nsubjpass", "csubj") for c in token.children):
+            roles.extend(self._inherited_subjects(token))
+        if not roles:
+            return None
+        pred = self.keys[token.i]
+        if not pred:
+            return None
+        return Frame(pred, token.i, token.lower_, negated(token), tuple(roles))
+
+    def _roles(self, child: Any) -> list[tuple[str, Any]]:
+        dep = child.dep_
+        if dep in _SUBJECT:
+            return [("subj", child)]
+        if dep in _OBJECT:
+            return [("obj", child)]
+        if dep in ("attr", "acomp"):
+            return [("attr", child)]
+        if dep == "poss":
+            return [("poss", child)]
+        if dep == "agent":  # "hit by a tree": the tree did the hitting
+            return [("subj", g) for g in child.children if g.dep_ == "pobj"]
+        if dep == "prep":
+            word = child.lower_
+            objects = [g for g in child.children if g.dep_ == "pobj"]
+            role = "poss" if word == "of" else f"prep:{word}"
+            return [(role, g) for g in objects]
+        return []
+
+    def _inherited_subjects(self, token: Any) -> list[tuple[str, Arg]]:
+        """ "Iran began striking": striking's subject is began's; conjoined verbs share one
+        ("Hiles pleaded guilty … and was sentenced": Hiles was sentenced)."""
+        if token.dep_ not in ("xcomp", "conj") or token.head.i == token.i:
+            return []
+        head = token.head
+        subjects = [c for c in head.children if c.dep_ in _SUBJECT | {"nsubjpass"}]
+        if token.dep_ == "xcomp":
+            objects = [c for c in head.children if c.dep_ in ("dobj", "dative")]
+            subjects = objects or subjects  # "urged Putin to negotiate": Putin negotiates
+        passive = any(c.dep_ == "auxpass" for c in token.children)
+        out = []
+        for subject in subjects:
+            was_patient = subject.dep_ == "nsubjpass"
+            role = (
+                "obj" if passive else ("obj" if was_patient and token.dep_ == "xcomp" else "subj")
+            )
+            out.append((role, self.arg(subject)))
+        return out
+
+
+def antecedent(token: Any) -> Any:
+    """What a relative pronoun stands for ("A&C Big Sky Aviation, which owned …" → Aviation;
+    "Talinda Bennington, whose husband …" → Bennington); other tokens are themselves."""
+    if token.lower_ not in _RELATIVE:
+        return token
+    node = token
+    for _ in range(4):
+        if node.dep_ == "relcl":
+            return node.head
+        if node.head.i == node.i:
+            break
+        node = node.head
+    return token
+
+
+def token_key(token: Any) -> str:
+    """The match key of a token: a number's value, "be" for copulas, "(say)" for speech verbs,
+    else the lexical stem; empty for punctuation."""
+    text = token.text.replace("’", "'")
+    low = text.lower()
+    if token.is_punct or token.is_space or not any(c.isalnum() for c in text):
+        return ""
+    value = number_value(low)
+    if value is not None:
+        return value
+    if low in _COPULAS and token.dep_ in ("ROOT", "ccomp", "advcl", "relcl", "conj", "auxpass"):
+        return BE
+    if low in _COPULAS:
+        return BE
+    if low in SPEECH_WORDS:
+        return SAY
+    if low in ("n't", "not"):
+        return "not"
+    return stem(low)
+
+
+def number_value(low: str) -> str | None:
+    """ "1,250" → "1250", "47th"/"forty-seventh" → "47th", "two" → "2"; None if not a number."""
+    if _NUMBER.match(low):
+        raw = low.lstrip("$").replace(",", "")
+        ordinal = re.match(r"^(\d+)(st|nd|rd|th)$", raw)
+        if ordinal:
+            return f"{ordinal.group(1)}th"
+        if "." in raw:
+            raw = raw.rstrip("0").rstrip(".")
+        return raw
+    if low in _CARDINALS and low != "one":
+        return str(_CARDINALS[low])
+    if low in _ORDINAL_WORDS:
+        return f"{_ORDINAL_WORDS[low]}th"
+    return None
+
+
+def negated(token: Any) -> bool:
+    """True when the predicate is negated: "not", "never", "no evidence", "declined to say"."""
+    for child in token.children:
+        if child.dep_ == "neg" or child.lower_ in NEGATIONS:
+            return True
+        if child.dep_ in ("dobj", "attr", "nsubj") and any(
+            g.dep_ == "det" and g.lower_ == "no" for g in child.children
+        ):
+            return True
+        if child.dep_ in ("nsubj", "dobj") and child.lower_ in ("nobody", "nothing", "none"):
+            return True
+    head = token.head
+    if token.dep_ == "xcomp" and head.lower_ in NEGATING_VERBS:
+        return True
+    if token.dep_ in ("acomp", "attr") and head.i != token.i:
+        return any(c.dep_ == "neg" or c.lower_ in NEGATIONS for c in head.children)
+    return False
+
+
+def is_content(token: Any) -> bool:
+    """A word that carries meaning (not punctuation, not a stopword)."""
+    low = token.lower_
+    return not token.is_punct and any(c.isalnum() for c in low) and low not in STOPWORDS
+
+
+def _capitalized(token: Any) -> bool:
+    text = token.text
+    return bool(text) and text[0].isupper() and any(c.isalpha() for c in text)
+
+
+def _mention(token: Any, doc: Any) -> Mention | None:
+    """The number or date `token` states, with its unit, or None."""
+    low = token.lower_
+    if low.rstrip(".") in MONTHS and _capitalized(token) and len(low) >= 3:
+        day = next(
+            (
+                c
+                for c in list(token.children) + [doc[token.i + 1]] * (token.i + 1 < len(doc))
+                if c.i > token.i and c.like_num and len(c.text) <= 2
+            ),
+            None,
+        )
+        value = f"m{MONTHS[low.rstrip('.')]}" + (f"-{int(day.text)}" if day is not None else "")
+        return Mention(value, None, "date", token.i, token.text)
+    if low in _WEEKDAYS:
+        return Mention(low, None, "date", token.i, token.text)
+    value = number_value(low)
+    if value is None:
+        return None
+    if low == "one" or (token.i > 0 and doc[token.i - 1].lower_.rstrip(".") in MONTHS):
+        return None  # a month's day is part of the month mention
+    if token.i + 1 < len(doc) and doc[token.i + 1].lower_.rstrip(".") in MONTHS:
+        return None  # "28 September": the month carries the day
+    if value.endswith("th"):
+        return Mention(value, None, "ordinal", token.i, token.text)
+    unit = _unit(token, doc)
+    if unit is None and re.fullmatch(r"(1[89]|20)\d\d", value):
+        return Mention(value, None, "date", token.i, token.text)
+    kind = {"$": "money", "€": "money", "£": "money", "%": "percent"}.get(unit or "", "count")
+    return Mention(value, unit, kind, token.i, token.text)
+
+
+def _unit(token: Any, doc: Any) -> str | None:
+    """The currency, percent or measure a number is given in ("$245 billion" → "$")."""
+    before = doc[token.i - 1].lower_ if token.i > 0 else ""
+    if before in _UNITS and _UNITS[before] in ("$", "€", "£"):
+        return _UNITS[before]
+    if token.text.startswith("$"):
+        return "$"
+    after = [t.lower_ for t in doc[token.i + 1 : token.i + 5]]
+    while after and (after[0] in _SCALES or after[0] in ("-", "per")):
+        after = after[1:]
+    if after[:1] == ["cent"]:
+        return "%"
+    return _UNITS.get(after[0]) if after else None
