@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from index.names import TITLES, fold
+from index.names import ORG_WORDS, TITLES, fold
 from index.speech import REPORT_VERBS
 from qa.verify.case import (
     Case,
@@ -28,7 +28,7 @@ from qa.verify.lexicon import (
     is_superlative,
 )
 from qa.verify.model import Finding
-from qa.verify.parse import BE, SAY, Frame, Mention, Sentence, is_content
+from qa.verify.parse import BE, SAY, Arg, Frame, Mention, Sentence, is_content
 from qa.verify.structure import (
     causal_links,
     clause_text,
@@ -36,7 +36,7 @@ from qa.verify.structure import (
     number_phrase,
     owned_anchors,
     quoted_speakers,
-    speech_subjects,
+    word_owners,
     word_form,
 )
 
@@ -80,12 +80,13 @@ def check_attribution(case: Case) -> Finding | None:
     claimed = _claimed_speakers(case.claim)
     if not claimed:
         return None
-    owners = quoted_speakers(case) | speech_subjects(case)
-    if not owners or any(same_speaker(c, o) for c in claimed for o in owners):
+    owners = word_owners(case, claimed)
+    names = [a.phrase for a in claimed]
+    if not owners or any(same_speaker(c, o) for c in names for o in owners):
         return None
     return Finding(
         "attribution",
-        f"the cited text gives these words to {_names(owners)}, not to {_names(claimed)}",
+        f"the cited text gives these words to {_names(owners)}, not to {_names(names)}",
     )
 
 
@@ -94,8 +95,9 @@ def check_speaker_named(case: Case) -> Finding | None:
     owners = quoted_speakers(case, direct_only=True, only=True)
     if not owners or case.lead_in is not None:
         return None
-    claim_words = {fold(t.text) for t in case.claim.doc}
-    if any(_name_words(o) & claim_words for o in owners | speech_subjects(case)):
+    claim_words = case.claim_words
+    speakers = owners | word_owners(case) | _speech_subjects(case)
+    if any(_name_words(o) & claim_words for o in speakers):
         return None
     return Finding(
         "speaker", f"these are {_names(owners)}'s words; the sentence does not say who said them"
@@ -115,6 +117,8 @@ def check_wrong_entity(case: Case) -> Finding | None:
             continue
         if key_found(word, words) or _short_form(token.text, support_text, capitals):
             continue
+        if word in ORG_WORDS and _sibling_found(case, token, words):
+            continue  # "American Airlines" for "American": the airline's name is there
         name = _name_phrase(case.claim, token.i)
         where = "cites text that does not mention it"
         if word in passage_words:
@@ -243,8 +247,8 @@ def check_quantifiers(case: Case) -> Finding | None:
     }
     for t in case.claim.doc:
         group = STRONG_QUANTIFIERS.get(t.lower_)
-        if t.head.lower_ == "in" and t.dep_ == "pobj":
-            continue  # "four awards in all": in total
+        if (t.head.lower_ == "in" and t.dep_ == "pobj") or _in_compound(t):
+            continue  # "four awards in all" (in total), "an all-staff memo"
         if group and group not in groups and not _superlative_most(t):
             return Finding("quantifier", f"the cited text does not say “{t.text}”")
         if group and any(_partitive(q) for q in cited_words if q.lower_ == t.lower_):
@@ -291,26 +295,42 @@ CHECKS: tuple[Callable[[Case], Finding | None], ...] = (
 
 
 def same_speaker(a: str, b: str) -> bool:
-    """Whether two speaker names share a name word ("Putin" ~ "Vladimir Putin"), titles aside;
-    unnamed speakers ("a spokesperson") match on any shared word."""
+    """Whether two speaker names share a name word ("Putin" ~ "Vladimir Putin"), titles aside,
+    or one is the other's acronym ("FDA"); unnamed speakers match on any shared word."""
     words_a, words_b = _name_words(a), _name_words(b)
+    if words_a & words_b:
+        return True
+    for short, long in ((a, b), (b, a)):
+        if short.isupper() and 2 <= len(short) <= 6 and acronym_found(short, long):
+            return True
     if words_a and words_b:
-        return bool(words_a & words_b)
+        return False
     return bool(_plain_words(a) & _plain_words(b))
 
 
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _claimed_speakers(claim: Sentence) -> list[str]:
-    """Who the claim says spoke: subjects of speech verbs and "according to X"."""
+def _claimed_speakers(claim: Sentence) -> list[Arg]:
+    """Who the claim says spoke: subjects of speech verbs and sources after "according to"."""
     out = []
     for frame in claim.frames:
         if frame.pred == SAY or frame.word in REPORT_VERBS:
-            out += [a.text for a in frame.fillers("subj") if not a.pronoun]
+            out += [a for a in frame.fillers("subj") if not a.pronoun]
         if frame.pred == "accord":
-            out += [a.text for a in frame.fillers("prep:to") if not a.pronoun]
+            out += [a for a in frame.fillers("prep:to") if not a.pronoun]
     return out
+
+
+def _speech_subjects(case: Case) -> set[str]:
+    """Everyone the cited text has speaking (the stored speaker may be a misreading)."""
+    return {
+        a.phrase
+        for _, f in case.support_frames
+        if f.pred == SAY or f.word in REPORT_VERBS
+        for a in f.fillers("subj")
+        if not a.pronoun
+    }
 
 
 def _names(speakers: list[str] | set[str]) -> str:
@@ -342,6 +362,12 @@ def _is_name(case: Case, token: object) -> bool:
         return False
     low = text.lower()
     return f" {low} " not in f" {case.passage_text.lower()} " and is_content(token)
+
+
+def _sibling_found(case: Case, token: object, words: set[str]) -> bool:
+    """Whether another word of the same capitalized name is in the cited text."""
+    phrase = _name_phrase(case.claim, token.i).split()  # type: ignore[attr-defined]
+    return any(fold(w) in words for w in phrase if fold(w) != fold(token.text))  # type: ignore[attr-defined]
 
 
 def _short_form(text: str, support_text: str, capitals: set[str]) -> bool:
@@ -411,7 +437,8 @@ def _number_elsewhere(case: Case, cited: list[tuple[int, Mention]]) -> Finding |
             continue
         with_verb = {i for i, s in enumerate(case.support) if frame.pred in s.keys}
         with_value = {i for i, m in cited if m.value == c.value}
-        if with_verb and with_value and not with_verb & with_value:
+        rival = {i for i, m in cited if _kind(m) == _kind(c) and m.value != c.value}
+        if with_verb and with_value and not with_verb & with_value and with_verb <= rival:
             return Finding(
                 "merged",
                 f"the cited text does not tie {number_phrase(case.claim, c)} to "

@@ -128,6 +128,17 @@ def terms(text: str) -> list[Term]:
             kind = "name" if capital and (not initial or raw.isupper()) else "word"
             key = word.rstrip(".") if "." in word else stem(word)
             out.append(Term(key, kind, capital, initial))
+    return _dozens(out)
+
+
+def _dozens(found: list[Term]) -> list[Term]:
+    """ "four dozen" is 48."""
+    out: list[Term] = []
+    for term in found:
+        if term.key == "dozen" and out and out[-1].kind == "num" and out[-1].key.isdigit():
+            out[-1] = out[-1]._replace(key=str(int(out[-1].key) * 12))
+        else:
+            out.append(term)
     return out
 
 

@@ -72,6 +72,8 @@ SPEECH_WORDS = frozenset(
     recounts recounted speak speaks spoke speaking""".split()
 )
 _RELATIVE = frozenset("who which that whose whom".split())
+NB_HYPHEN = "\u2011"
+_NAME_HYPHEN = re.compile(r"\b([A-Z][a-z]{1,8})-([a-z]{1,8})\b")
 _NUMBER = re.compile(r"^\$?\d[\d,]*(?:\.\d+)?(?:st|nd|rd|th)?$")
 
 
@@ -83,7 +85,8 @@ class Arg:
     keys: frozenset[str]  # keys of the head and its name/compound words
     names: frozenset[str]  # the name keys among them
     pronoun: bool
-    text: str
+    text: str  # the name as written ("Vladimir Putin")
+    phrase: str  # the whole noun phrase ("Russian President Vladimir Putin")
 
 
 @dataclass(frozen=True)
@@ -118,12 +121,17 @@ class Mention:
 
 
 class Sentence:
-    """A parsed claim or cited sentence, read for the checks."""
+    """A parsed claim or cited sentence, read for the checks.
 
-    def __init__(self, doc: Any, start: int = 0) -> None:
+    `known` are names (folded) the passages write mid-sentence: a sentence-initial capitalized
+    word among them is a name too ("Hiles pleaded guilty").
+    """
+
+    def __init__(self, doc: Any, start: int = 0, known: frozenset[str] = frozenset()) -> None:
         self.doc = doc
         self.start = start  # offset of the text in its passage (0 for claims)
-        self.text = doc.text
+        self.text = plain(doc.text)
+        self.known = known
 
     @cached_property
     def keys(self) -> list[str]:
@@ -138,14 +146,15 @@ class Sentence:
             if not _capitalized(t) or t.text.lower() in STOPWORDS:
                 continue
             following = t.i + 1 < len(self.doc) and _capitalized(self.doc[t.i + 1])
-            if not t.is_sent_start or following or t.dep_ in ("compound", "poss"):
+            initial_name = following or t.dep_ in ("compound", "poss") or word(t) in self.known
+            if not t.is_sent_start or initial_name:
                 out.add(self.keys[t.i])
         return out
 
     @cached_property
     def words(self) -> set[str]:
         """Every word as written, lower case without accents (names compare on these)."""
-        return {fold(t.text) for t in self.doc if any(c.isalnum() for c in t.text)}
+        return {word(t) for t in self.doc if any(c.isalnum() for c in t.text)}
 
     @cached_property
     def content(self) -> set[str]:
@@ -167,12 +176,14 @@ class Sentence:
         token = antecedent(token)
         parts = [token] + [c for c in token.children if c.dep_ in ("compound", "flat", "amod")]
         named = [p for p in parts if self.keys[p.i] in self.names]
-        names = frozenset(fold(p.text) for p in named) | self._aliases(token)
+        names = frozenset(word(p) for p in named) | self._aliases(token)
         keys = frozenset(self.keys[p.i] for p in parts if self.keys[p.i])
         pronoun = token.lower_ in PRONOUNS or token.lower_ in POSSESSIVE_PRONOUNS
         shown = sorted([p for p in parts if p.dep_ != "amod" or p in named], key=lambda p: p.i)
-        text = " ".join(p.text for p in shown)
-        return Arg(self.keys[token.i], keys, names, pronoun, text)
+        text = plain(" ".join(p.text for p in shown))
+        span = self.doc[token.left_edge.i : token.right_edge.i + 1]
+        phrase = plain(span.text) if len(span) <= 12 else text
+        return Arg(self.keys[token.i], keys, names, pronoun, text, phrase)
 
     def _aliases(self, token: Any) -> frozenset[str]:
         """Names of what an apposition says the argument is ("the display, “The Arsenal of
@@ -185,7 +196,7 @@ class Sentence:
         out = set()
         for other in linked:
             parts = [other] + [c for c in other.children if c.dep_ in ("compound", "flat")]
-            out |= {fold(p.text) for p in parts if self.keys[p.i] in self.names}
+            out |= {word(p) for p in parts if self.keys[p.i] in self.names}
         return frozenset(out)
 
     def _frame(self, token: Any) -> Frame | None:
@@ -258,10 +269,26 @@ def antecedent(token: Any) -> Any:
     return token
 
 
+def for_parsing(text: str) -> str:
+    """`text` with the hyphen inside names like "Wan-an" or "Yeon-chul" made non-breaking, so
+    the tokenizer keeps the name whole (same length: offsets stay valid)."""
+    return _NAME_HYPHEN.sub(lambda m: f"{m.group(1)}{NB_HYPHEN}{m.group(2)}", text)
+
+
+def plain(text: str) -> str:
+    """Undo `for_parsing`."""
+    return text.replace(NB_HYPHEN, "-")
+
+
+def word(token: Any) -> str:
+    """A token as written, lower case, accents and parse-time hyphens undone."""
+    return fold(plain(token.text))
+
+
 def token_key(token: Any) -> str:
     """The match key of a token: a number's value, "be" for copulas, "(say)" for speech verbs,
     else the lexical stem; empty for punctuation."""
-    text = token.text.replace("’", "'")
+    text = plain(token.text).replace("’", "'")
     low = text.lower()
     if token.is_punct or token.is_space or not any(c.isalnum() for c in text):
         return ""
@@ -361,6 +388,8 @@ def _mention(token: Any, doc: Any) -> Mention | None:
 def _unit(token: Any, doc: Any) -> str | None:
     """The currency, percent or measure a number is given in ("$245 billion" → "$")."""
     before = doc[token.i - 1].lower_ if token.i > 0 else ""
+    if before in ("no", "no.", "number", "#"):
+        return "rank"  # "No. 4 Ohio State"
     if before in _UNITS and _UNITS[before] in ("$", "€", "£"):
         return _UNITS[before]
     if token.text.startswith("$"):

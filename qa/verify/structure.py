@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from index.names import fold
 from index.speech import REPORT_VERBS
 from qa.verify.case import Case
 from qa.verify.lexicon import CAUSAL_PAIRS, CAUSAL_WORDS, base_form
@@ -120,29 +121,44 @@ def quoted_speakers(case: Case, direct_only: bool = False, only: bool = False) -
     return {s for s, keys in inside.items() if len(keys) >= 0.75 * len(found)}
 
 
-def speech_subjects(case: Case, share: float = 0.6) -> set[str]:
-    """Named subjects of the cited text's speech verbs (and sources after "according to")
-    whose clause holds most of the claim's words found there ("Kori Schake … said Trump and
-    his aides “are engaging …”" gives Kori Schake)."""
-    wanted = case.claim.content - {SAY}
-    found = {k for s in case.support for k in s.content} & wanted
+def word_owners(case: Case, claimed: Any = ()) -> set[str]:
+    """Who the cited text says spoke the claim's words: speakers of the stored quotes holding
+    them, and subjects of the speech verbs (or sources after "according to") whose clause holds
+    them. `claimed` are the claim's own speaker arguments, whose words are not counted."""
+    skip = {SAY} | {k for arg in claimed for k in arg.keys} | set(_claimed_words(case, claimed))
+    found = {k for s in case.support for k in s.content} & (case.claim.content - skip)
     if len(found) < 2:
         return set()
-    out: set[str] = set()
-    for sentence in case.support:
+    needed = max(2, 0.4 * len(found))
+    owners: set[str] = set()
+    for sentence, quotes in zip(case.support, case.quotes, strict=True):
+        for quote in quotes:
+            inside = {sentence.keys[t.i] for t in sentence.doc if quote.start <= t.idx < quote.end}
+            if len(inside & found) >= needed:
+                owners.add(quote.speaker)
         for frame in sentence.frames:
             if frame.pred == SAY or frame.word in REPORT_VERBS:
                 speakers = frame.fillers("subj")
-                clause = sentence.doc[frame.index].subtree
+                clause = list(sentence.doc[frame.index].subtree)
             elif frame.pred == "accord":
                 speakers = frame.fillers("prep:to")
-                clause = iter(sentence.doc)
+                clause = list(sentence.doc)
             else:
                 continue
-            inside = {sentence.keys[t.i] for t in clause} & found
-            if len(inside) >= share * len(found):
-                out |= {a.text for a in speakers if not a.pronoun}
-    return out
+            inside = {sentence.keys[t.i] for t in clause}
+            if len(inside & found) >= needed:
+                owners |= {a.phrase for a in speakers if not a.pronoun}
+    return owners
+
+
+def _claimed_words(case: Case, claimed: Any) -> list[str]:
+    """Keys of the words of the claim's speaker phrases ("Foreign Minister Kang Kyung-wha")."""
+    phrases = {fold(a.phrase) for a in claimed}
+    return [
+        case.claim.keys[t.i]
+        for t in case.claim.doc
+        if any(fold(t.text) in p.split() for p in phrases)
+    ]
 
 
 def clause_text(sentence: Sentence, index: int, limit: int = 140) -> str:
@@ -203,7 +219,7 @@ def _unit_tokens(doc: Any, mention: Mention) -> list[int]:
     """Token indexes of a number's currency sign, scale word, unit and a month's day."""
     out = []
     i = mention.index
-    if i > 0 and doc[i - 1].text in ("$", "€", "£"):
+    if i > 0 and (doc[i - 1].text in ("$", "€", "£") or mention.unit == "rank"):
         out.append(i - 1)
     j = i + 1
     while j < len(doc) and j <= i + 3:

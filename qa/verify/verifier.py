@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from index.names import fold
 from qa.models import Passage
 from qa.verify.case import Case
 from qa.verify.checks import CHECKS
 from qa.verify.lexical import VERIFY_THRESHOLD, scores, terms
 from qa.verify.markers import parse_markers, split_lead_in
 from qa.verify.model import CitationCheck, Finding, PassageFacts, SentenceVerdict, StoredQuote
-from qa.verify.parse import Sentence, is_content
+from qa.verify.parse import Sentence, for_parsing, is_content
 from qa.verify.support import Span, best_window, context
 
+_MID_SENTENCE_CAPITAL = re.compile(r"(?<=[a-z0-9,;:)] )[A-Z][\w'’-]+")
 _NOTE = re.compile(
     r"\b(do(es)? not (say|mention|answer|contain|give|state)|don't (say|mention)|no information|"
     r"not (mentioned|stated)|cannot (answer|find)|only others|give this figure for|"
@@ -73,7 +75,8 @@ def verify_answer(
     texts = _texts_to_parse(plans, by_n)
     parsed = _parse(texts, nlp, timing)
     started = time.perf_counter()
-    verdicts = [_judge_sentence(plan, by_n, facts, parsed) for plan in plans]
+    known = known_names(p.text for p in passages)
+    verdicts = [_judge_sentence(plan, by_n, facts, parsed, known) for plan in plans]
     timing.checks_ms += (time.perf_counter() - started) * 1000
     return verdicts
 
@@ -126,7 +129,7 @@ def _parse(texts: list[str], nlp: Any, timing: Timing) -> dict[str, Any]:
         nlp = load_nlp()
     started = time.perf_counter()
     with nlp.select_pipes(enable=[p for p in ("tok2vec", "parser") if p in nlp.pipe_names]):
-        docs = list(nlp.pipe(texts))
+        docs = list(nlp.pipe([for_parsing(t) for t in texts]))
     timing.parse_ms += (time.perf_counter() - started) * 1000
     return dict(zip(texts, docs, strict=True))
 
@@ -136,15 +139,16 @@ def _judge_sentence(
     by_n: dict[int, Passage],
     facts: dict[int, PassageFacts],
     parsed: dict[str, Any],
+    known: frozenset[str],
 ) -> SentenceVerdict:
     if not plan.cited:
         kind = "note" if _NOTE.search(plan.text) else "claim"
         reason = "a note, not a claim" if kind == "note" else "no citation: nothing supports it"
         return SentenceVerdict(plan.index, plan.text, [], False, reason, kind)
-    claim = Sentence(parsed[plan.body])
+    claim = Sentence(parsed[plan.body], 0, known)
     results: dict[int | None, tuple[Finding | None, list[Span]]] = {}
     for key, window in plan.windows.items():
-        results[key] = (_judge_window(plan, claim, window, by_n, facts, parsed), window)
+        results[key] = (_judge_window(plan, claim, window, by_n, facts, parsed, known), window)
     combined, combined_window = results[None]
     checks = []
     for n in plan.cited:
@@ -170,6 +174,7 @@ def _judge_window(
     by_n: dict[int, Passage],
     facts: dict[int, PassageFacts],
     parsed: dict[str, Any],
+    known: frozenset[str],
 ) -> Finding | None:
     if not window:
         return Finding("lexical", "the cited passages hold no text")
@@ -179,7 +184,7 @@ def _judge_window(
             return Finding("offsets", f"[{span.n}]'s offsets do not match its text")
     window = context(window, by_n)
     texts = [by_n[s.n].text[s.start : s.end] for s in window]
-    support = [Sentence(parsed[t], s.start) for t, s in zip(texts, window, strict=True)]
+    support = [Sentence(parsed[t], s.start, known) for t, s in zip(texts, window, strict=True)]
     quotes = [_local_quotes(facts[s.n].quotes, s) for s in window]
     published = next((facts[s.n].published_at for s in window if facts[s.n].published_at), None)
     case = Case(
@@ -229,6 +234,11 @@ def _facts(passage: Passage, given: PassageFacts | None) -> PassageFacts:
     if given.published_at is None and passage.published_at:
         return PassageFacts(given.quotes, passage.published_at)
     return given
+
+
+def known_names(texts: Iterable[str]) -> frozenset[str]:
+    """Capitalized words the texts write mid-sentence: names, wherever else they stand."""
+    return frozenset(fold(m.group()) for t in texts for m in _MID_SENTENCE_CAPITAL.finditer(t))
 
 
 def _missing_words(case: Case) -> str:
