@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from qa.verify.lexical import STOPWORDS
 from qa.verify.model import StoredQuote
+from qa.verify.names import same_name
 from qa.verify.parse import Arg, Frame, Sentence
-
-_DEMONYM_ENDINGS = ("ese", "ian", "ean", "an", "n", "i", "ish")
-# Country names whose adjective is not formed from them.
-_ALIASES = [
-    frozenset({"american", "america", "u.s", "u.s.", "us", "usa", "united"}),
-    frozenset({"british", "britain", "uk", "u.k", "u.k."}),
-    frozenset({"dutch", "netherlands"}),
-    frozenset({"french", "france"}),
-    frozenset({"swiss", "switzerland"}),
-]
 
 
 @dataclass
@@ -65,21 +54,6 @@ class Case:
         return {k for k in self.claim.keys if k}
 
 
-def same_name(a: str, b: str) -> bool:
-    """Whether two name keys name the same thing: equal, or a demonym of it (China/Chinese)."""
-    a, b = fold(a), fold(b)
-    if a == b or any(a in group and b in group for group in _ALIASES):
-        return True
-    short, long = sorted((a, b), key=len)
-    if len(short) < 4:
-        return False
-    for cut in (0, 1):
-        root = short[: len(short) - cut]
-        if long.startswith(root) and long[len(root) :] in _DEMONYM_ENDINGS:
-            return True
-    return False
-
-
 def key_found(key: str, keys: set[str]) -> bool:
     """Whether `key` (a name or word) is among `keys`, demonyms and long prefixes allowed."""
     if key in keys:
@@ -102,18 +76,6 @@ def mentions_arg(arg: Arg, words: set[str], keys: set[str]) -> bool:
     if arg.names:
         return any(key_found(n, words) for n in arg.names)
     return arg.head in keys
-
-
-def acronym_found(acronym: str, text: str) -> bool:
-    """Whether `text` spells out `acronym` ("AP" ← "Associated Press", "FDA" ← "Food and Drug
-    Administration", "EV" ← "electric vehicle")."""
-    letters = acronym.replace(".", "").upper()
-    if len(letters) < 2:
-        return False
-    words = re.findall(r"[\w'’]+", text)
-    capitals = "".join(w[0] for w in words if w[0].isupper())
-    plain = "".join(w[0] for w in words if len(w) >= 4 and w.lower() not in STOPWORDS)
-    return letters in capitals.upper() or letters in plain.upper()
 
 
 def fold(text: str) -> str:

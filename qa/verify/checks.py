@@ -14,7 +14,6 @@ from index.names import ORG_WORDS, TITLES, fold
 from index.speech import REPORT_VERBS
 from qa.verify.case import (
     Case,
-    acronym_found,
     args_match,
     key_found,
     mentions_arg,
@@ -28,7 +27,9 @@ from qa.verify.lexicon import (
     is_superlative,
 )
 from qa.verify.model import Finding
-from qa.verify.parse import BE, SAY, Arg, Frame, Mention, Sentence, is_content
+from qa.verify.names import acronym_found
+from qa.verify.parse import BE, SAY, Arg, Frame, Mention, Sentence, is_content, plain
+from qa.verify.parse import word as token_word
 from qa.verify.structure import (
     causal_links,
     clause_text,
@@ -36,8 +37,8 @@ from qa.verify.structure import (
     number_phrase,
     owned_anchors,
     quoted_speakers,
-    word_owners,
     word_form,
+    word_owners,
 )
 
 # Predicates too common to align frames on by themselves.
@@ -82,7 +83,8 @@ def check_attribution(case: Case) -> Finding | None:
         return None
     owners = word_owners(case, claimed)
     names = [a.phrase for a in claimed]
-    if not owners or any(same_speaker(c, o) for c in names for o in owners):
+    confirming = owners | word_owners(case, claimed, relays=True)
+    if not owners or any(same_speaker(c, o) for c in names for o in confirming):
         return None
     return Finding(
         "attribution",
@@ -108,11 +110,11 @@ def check_wrong_entity(case: Case) -> Finding | None:
     """Every name in the claim is in the cited text (the wrong country, person or firm is not
     supported by the right one)."""
     support_text = " ".join(s.text for s in case.support)
-    words = {w for s in case.support for w in s.words}
+    words = case.support_words
     capitals = {fold(w) for w in support_text.split() if w[:1].isupper()}
     passage_words = {fold(w.strip(".,;:!?\"'“”‘’()")) for w in case.passage_text.split()}
     for token in case.claim.doc:
-        word = fold(token.text)
+        word = token_word(token)
         if word in _ROLE_TITLES or not _is_name(case, token):
             continue
         if key_found(word, words) or _short_form(token.text, support_text, capitals):
@@ -190,7 +192,11 @@ def check_numbers(case: Case) -> Finding | None:
             owners = [(i, m) for i, m in cited if key in cited_anchors[(i, m.index)]]
             if not owners or any(m.value == c.value for _, m in owners):
                 continue
-            rivals = [(i, m) for i, m in owners if _kind(m) == _kind(c)]
+            rivals = [
+                (i, m)
+                for i, m in owners
+                if _kind(m) == _kind(c) and not _owned_in_claim(case, anchors, key, m.value)
+            ]
             if rivals:
                 i, m = rivals[0]
                 word = next(t.text for t in case.claim.doc if case.claim.keys[t.i] == key)
@@ -215,24 +221,26 @@ def check_negation(case: Case) -> Finding | None:
 
 
 def check_antonyms(case: Case) -> Finding | None:
-    """No word replaced by its opposite (heights/lows, downplayed/played up, wettest/driest)."""
-    claim_only = [
-        t
-        for t in case.claim.doc
-        if is_content(t) and case.claim.keys[t.i] not in case.support_keys and t.is_alpha
-    ]
-    if not claim_only:
-        return None
-    cited_only = [
-        (s, t)
-        for s in case.support
-        for t in s.doc
-        if is_content(t) and s.keys[t.i] not in case.claim_keys and t.is_alpha
-    ]
-    for w in claim_only:
-        for _, q in cited_only:
-            if are_antonyms(word_form(w), word_form(q)):
-                return Finding("antonym", f"the cited text says “{q.text}”, not “{w.text}”")
+    """No word replaced by its opposite (heights/lows, downplayed/played up, wettest/driest).
+
+    Each claim word is compared with the whole cited text and with the cited sentence its
+    clause comes from, so an opposite is found even when another cited sentence happens to use
+    the claim's word.
+    """
+    for w in case.claim.doc:
+        key = case.claim.keys[w.i]
+        if not (is_content(w) and w.is_alpha):
+            continue
+        sentences = [s for s in case.support if key not in s.keys]
+        if len(sentences) < len(case.support):
+            home = _home_sentence(case, w)
+            sentences = [home] if home is not None and key not in home.keys else []
+        for sentence in sentences:
+            for q in sentence.doc:
+                if sentence.keys[q.i] in case.claim_keys or not (is_content(q) and q.is_alpha):
+                    continue
+                if are_antonyms(word_form(w), word_form(q)):
+                    return Finding("antonym", f"the cited text says “{q.text}”, not “{w.text}”")
     return None
 
 
@@ -301,8 +309,9 @@ def same_speaker(a: str, b: str) -> bool:
     if words_a & words_b:
         return True
     for short, long in ((a, b), (b, a)):
-        if short.isupper() and 2 <= len(short) <= 6 and acronym_found(short, long):
-            return True
+        for w in short.split():
+            if w.isupper() and 2 <= len(w) <= 6 and acronym_found(w, long):
+                return True
     if words_a and words_b:
         return False
     return bool(_plain_words(a) & _plain_words(b))
@@ -338,6 +347,7 @@ def _names(speakers: list[str] | set[str]) -> str:
 
 
 def _name_words(name: str) -> set[str]:
+    name = plain(name)
     return {
         fold(w)
         for w in name.replace("’", "'").split()
@@ -367,7 +377,8 @@ def _is_name(case: Case, token: object) -> bool:
 def _sibling_found(case: Case, token: object, words: set[str]) -> bool:
     """Whether another word of the same capitalized name is in the cited text."""
     phrase = _name_phrase(case.claim, token.i).split()  # type: ignore[attr-defined]
-    return any(fold(w) in words for w in phrase if fold(w) != fold(token.text))  # type: ignore[attr-defined]
+    own = token_word(token)
+    return any(fold(plain(w)) in words for w in phrase if fold(plain(w)) != own)
 
 
 def _short_form(text: str, support_text: str, capitals: set[str]) -> bool:
@@ -393,6 +404,23 @@ def _roles_finding(case: Case, i: int, frame: Frame) -> Finding:
     return Finding("roles", f"the cited text has the roles the other way: “{clause}”")
 
 
+def _home_sentence(case: Case, token: object) -> Sentence | None:
+    """The cited sentence that shares most words with the claim clause around `token` (None
+    when two share as many)."""
+    head = token
+    while head.dep_ not in ("ROOT", "ccomp", "advcl", "relcl", "conj") and head.head.i != head.i:  # type: ignore[attr-defined]
+        head = head.head  # type: ignore[attr-defined]
+    clause = {case.claim.keys[t.i] for t in head.subtree if is_content(t)} - {
+        case.claim.keys[token.i]
+    }  # type: ignore[attr-defined]
+    overlap = sorted(
+        ((len(clause & s.content), i) for i, s in enumerate(case.support)), reverse=True
+    )
+    if not overlap or overlap[0][0] == 0 or (len(overlap) > 1 and overlap[1][0] == overlap[0][0]):
+        return None
+    return case.support[overlap[0][1]]
+
+
 def _aligned(cf: Frame, qf: Frame, role: str, candidates: int) -> bool:
     """Whether a cited frame is the claim frame's counterpart (beyond the role compared)."""
     for other, arg in cf.roles:
@@ -404,6 +432,8 @@ def _aligned(cf: Frame, qf: Frame, role: str, candidates: int) -> bool:
 def _aligned_frames(case: Case, cf: Frame) -> list[tuple[int, Frame]]:
     """The cited frames with the claim frame's predicate that share most of its arguments."""
     matches = [(i, qf) for i, qf in case.support_frames if qf.pred == cf.pred]
+    if _verbal(cf):
+        matches = [(i, qf) for i, qf in matches if _verbal(qf)]
     if not matches:
         return []
     keys = cf.arg_keys
@@ -412,6 +442,11 @@ def _aligned_frames(case: Case, cf: Frame) -> list[tuple[int, Frame]]:
     if best == 0 and (cf.pred in _WEAK_PREDS or len(matches) > 1):
         return []
     return [m for m, o in zip(matches, overlap, strict=True) if o == best]
+
+
+def _verbal(frame: Frame) -> bool:
+    """A frame with a subject or an object (a clause, not a noun with a possessor)."""
+    return any(r in ("subj", "obj") for r, _ in frame.roles)
 
 
 def _unit_conflict(claim: Mention, cited: Mention) -> bool:
@@ -425,25 +460,34 @@ def _kind(mention: Mention) -> str:
     return _SAME_KIND.get(mention.kind, "date")
 
 
+def _owned_in_claim(case: Case, anchors: dict[int, set[str]], key: str, value: str) -> bool:
+    """Whether the claim also ties `key` to a number of `value` (then the tie is ambiguous)."""
+    return any(m.value == value and key in anchors.get(m.index, set()) for m in case.claim.mentions)
+
+
 def _number_elsewhere(case: Case, cited: list[tuple[int, Mention]]) -> Finding | None:
-    """A claim built from two sentences: its verb is in one, its number or date in another
-    ("Ian pummelled Cuba … on 28 September" from "Ian hit … on 28 September" + "Ian also
-    pummelled Cuba")."""
+    """A claim that ties a number or date to a verb the cited text ties it to another one,
+    while that verb stands elsewhere without it ("Ian pummelled Cuba … on 28 September" from
+    "Ian hit … on 28 September" and "Ian also pummelled Cuba")."""
     if len(case.support) < 2:
         return None
     for c in case.claim.mentions:
         frame = governing_predicate(case.claim, c.index, steps=2)
         if frame is None or frame.pred in _WEAK_PREDS:
             continue
+        same = [(i, m) for i, m in cited if m.value == c.value]
+        verbs = [governing_predicate(case.support[i], m.index, steps=2) for i, m in same]
         with_verb = {i for i, s in enumerate(case.support) if frame.pred in s.keys}
-        with_value = {i for i, m in cited if m.value == c.value}
-        rival = {i for i, m in cited if _kind(m) == _kind(c) and m.value != c.value}
-        if with_verb and with_value and not with_verb & with_value and with_verb <= rival:
-            return Finding(
-                "merged",
-                f"the cited text does not tie {number_phrase(case.claim, c)} to "
-                f"“{case.claim.doc[frame.index].text}”: they come from different sentences",
-            )
+        if not same or not with_verb or any(v is None or v.pred == frame.pred for v in verbs):
+            continue
+        if with_verb & {i for i, _ in same}:
+            continue
+        verb = case.support[same[0][0]].doc[verbs[0].index].text  # type: ignore[union-attr]
+        return Finding(
+            "merged",
+            f"the cited text ties {number_phrase(case.claim, c)} to “{verb}”, not to "
+            f"“{case.claim.doc[frame.index].text}”",
+        )
     return None
 
 

@@ -134,7 +134,7 @@ def base_form(word: str) -> str:
     """A word without inflection or degree: "wettest" → "wet", "driest" → "dry"."""
     word = word.lower().replace("’", "'")
     for suffix, repl in (("iest", "y"), ("ier", "y"), ("ies", "y"), ("ied", "y")):
-        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+        if word.endswith(suffix) and len(word) >= len(suffix) + 2:
             return word[: -len(suffix)] + repl
     for suffix in ("est", "er", "ing", "ed", "es", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):

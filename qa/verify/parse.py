@@ -163,8 +163,15 @@ class Sentence:
 
     @cached_property
     def frames(self) -> list[Frame]:
-        """Every predicate with its arguments."""
-        return [f for t in self.doc if (f := self._frame(t)) is not None]
+        """Every predicate with its arguments; an apposition ("Steven Blockmans, director of
+        research, …") is read as the copula it stands for."""
+        found = [f for t in self.doc if (f := self._frame(t)) is not None]
+        for t in self.doc:
+            description = self.keys[t.i] not in self.names and not t.like_num
+            if t.dep_ == "appos" and self.keys[t.head.i] in self.names and description:
+                roles = (("subj", self.arg(t.head)), ("attr", self.arg(t)))
+                found.append(Frame(BE, t.i, "is", False, roles))
+        return found
 
     @cached_property
     def mentions(self) -> list[Mention]:
@@ -329,7 +336,7 @@ def negated(token: Any) -> bool:
         if child.dep_ == "neg" or child.lower_ in NEGATIONS:
             return True
         if child.dep_ in ("dobj", "attr", "nsubj") and any(
-            g.dep_ == "det" and g.lower_ == "no" for g in child.children
+            g.dep_ == "det" and g.lower_ == "no" and not _rank_mark(g) for g in child.children
         ):
             return True
         if child.dep_ in ("nsubj", "dobj") and child.lower_ in ("nobody", "nothing", "none"):
@@ -340,6 +347,13 @@ def negated(token: Any) -> bool:
     if token.dep_ in ("acomp", "attr") and head.i != token.i:
         return any(c.dep_ == "neg" or c.lower_ in NEGATIONS for c in head.children)
     return False
+
+
+def _rank_mark(token: Any) -> bool:
+    """ "No." before a number ("No. 2 Michigan") is a rank, not a negation."""
+    doc = token.doc
+    nxt = doc[token.i + 1] if token.i + 1 < len(doc) else None
+    return nxt is not None and (nxt.text == "." or nxt.like_num)
 
 
 def is_content(token: Any) -> bool:
@@ -388,6 +402,8 @@ def _mention(token: Any, doc: Any) -> Mention | None:
 def _unit(token: Any, doc: Any) -> str | None:
     """The currency, percent or measure a number is given in ("$245 billion" → "$")."""
     before = doc[token.i - 1].lower_ if token.i > 0 else ""
+    if before == "." and token.i > 1:
+        before = doc[token.i - 2].lower_ + "."
     if before in ("no", "no.", "number", "#"):
         return "rank"  # "No. 4 Ohio State"
     if before in _UNITS and _UNITS[before] in ("$", "€", "£"):

@@ -13,6 +13,7 @@ from qa.verify.parse import SAY, Frame, Mention, Sentence, is_content
 
 MAX_ANCHOR_DISTANCE = 3  # tree steps from a number to a word it is said of
 _PARTICLES = frozenset("up down over out off".split())
+_LEAD_VERBS = frozenset("led lead leads leading forced forces forcing".split())
 _CAUSE_VERBS = frozenset("prompted prompting prompts prompt caused causes causing".split())
 
 
@@ -49,7 +50,7 @@ def governing_predicate(sentence: Sentence, index: int, steps: int = 2) -> Frame
     frames = {f.index: f for f in sentence.frames}
     node = sentence.doc[index]
     for _ in range(steps):
-        if node.head.i == node.i or node.head.lower_ == "with":
+        if node.head.i == node.i or node.head.lower_ == "with" or node.dep_ == "conj":
             return None
         node = node.head
         frame = frames.get(node.i)
@@ -80,6 +81,12 @@ def causal_links(sentence: Sentence) -> list[tuple[str, set[str]]]:
             out.append((f"{token.text} {nxt}", cause))
         elif low == "because":
             out.append((token.text, _keys(sentence, token.head.subtree, exclude=token.i)))
+        elif low in _LEAD_VERBS and any(
+            c.dep_ in ("xcomp", "prep") and any(g.lower_ == "to" for g in c.subtree)
+            for c in token.children
+        ):  # "the collapse led Congress to pass …", "forced them to …"
+            subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
+            out.append((token.text, _keys(sentence, (t for s in subjects for t in s.subtree))))
         elif low in _CAUSE_VERBS:
             subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
             out.append((token.text, _keys(sentence, (t for s in subjects for t in s.subtree))))
@@ -121,10 +128,11 @@ def quoted_speakers(case: Case, direct_only: bool = False, only: bool = False) -
     return {s for s, keys in inside.items() if len(keys) >= 0.75 * len(found)}
 
 
-def word_owners(case: Case, claimed: Any = ()) -> set[str]:
+def word_owners(case: Case, claimed: Any = (), relays: bool = False) -> set[str]:
     """Who the cited text says spoke the claim's words: speakers of the stored quotes holding
-    them, and subjects of the speech verbs (or sources after "according to") whose clause holds
-    them. `claimed` are the claim's own speaker arguments, whose words are not counted."""
+    them, and subjects of the speech verbs whose clause holds them. With `relays`, the sources
+    after "according to" instead (they pass words on: they confirm a speaker, never contradict
+    one). `claimed` are the claim's own speaker arguments, whose words are not counted."""
     skip = {SAY} | {k for arg in claimed for k in arg.keys} | set(_claimed_words(case, claimed))
     found = {k for s in case.support for k in s.content} & (case.claim.content - skip)
     if len(found) < 2:
@@ -132,15 +140,15 @@ def word_owners(case: Case, claimed: Any = ()) -> set[str]:
     needed = max(2, 0.4 * len(found))
     owners: set[str] = set()
     for sentence, quotes in zip(case.support, case.quotes, strict=True):
-        for quote in quotes:
+        for quote in [] if relays else quotes:
             inside = {sentence.keys[t.i] for t in sentence.doc if quote.start <= t.idx < quote.end}
             if len(inside & found) >= needed:
                 owners.add(quote.speaker)
         for frame in sentence.frames:
-            if frame.pred == SAY or frame.word in REPORT_VERBS:
+            if not relays and (frame.pred == SAY or frame.word in REPORT_VERBS):
                 speakers = frame.fillers("subj")
                 clause = list(sentence.doc[frame.index].subtree)
-            elif frame.pred == "accord":
+            elif relays and frame.pred == "accord":
                 speakers = frame.fillers("prep:to")
                 clause = list(sentence.doc)
             else:
@@ -221,6 +229,8 @@ def _unit_tokens(doc: Any, mention: Mention) -> list[int]:
     i = mention.index
     if i > 0 and (doc[i - 1].text in ("$", "€", "£") or mention.unit == "rank"):
         out.append(i - 1)
+        if mention.unit == "rank" and doc[i - 1].text == "." and i > 1:
+            out.append(i - 2)
     j = i + 1
     while j < len(doc) and j <= i + 3:
         low = doc[j].lower_

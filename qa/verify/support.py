@@ -73,10 +73,25 @@ def best_window(claim: str, passages: Sequence[Passage]) -> list[Span]:
         top_a = _top(claim_terms, texts, first)
         top_b = _top(claim_terms, texts, second)
         windows += [[a, b] for a, b in product(top_a, top_b) if not _same_place(a, b, passages)]
+    windows = [w for w in windows if len(w) == 1 or _all_contribute(claim_terms, texts, w)]
     if not windows:
         return []
     ranked = [(_rank_spans(claim_terms, texts, w), -i) for i, w in enumerate(windows)]
     return windows[max(range(len(windows)), key=lambda i: ranked[i])]
+
+
+def _all_contribute(claim_terms: list[Term], texts: dict[int, str], window: list[Span]) -> bool:
+    """Whether every sentence of a window supplies something of the claim the others lack: a
+    name or number, or two words. A sentence that adds nothing (or one stray word) is padding
+    that lets a claim borrow words from text it does not rest on."""
+    wanted = {t.key: t.kind for t in claim_terms}
+    found = [{t.key for t in terms(texts[s.n][s.start : s.end]) if t.key in wanted} for s in window]
+    for i, keys in enumerate(found):
+        others = set().union(*(f for j, f in enumerate(found) if j != i))
+        own = keys - others
+        if sum(2 if wanted[k] in ("num", "name") else 1 for k in own) < 2:
+            return False
+    return True
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
