@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 from qa.verify.names import same_name
@@ -100,6 +101,11 @@ def support_score(claim: str, quote: str) -> float:
 
 def terms(text: str) -> list[Term]:
     """The content words of `text` (stopwords dropped), stemmed and classified."""
+    return list(_terms(text))
+
+
+@lru_cache(maxsize=4096)
+def _terms(text: str) -> tuple[Term, ...]:
     out: list[Term] = []
     for match in _TOKEN.finditer(text):
         raw = match.group()
@@ -131,7 +137,7 @@ def terms(text: str) -> list[Term]:
             kind = "name" if capital and (not initial or raw.isupper()) else "word"
             key = word.rstrip(".") if "." in word else stem(word)
             out.append(Term(key, kind, capital, initial, raw))
-    return _dozens(out)
+    return tuple(_dozens(out))
 
 
 def _dozens(found: list[Term]) -> list[Term]:

@@ -10,7 +10,7 @@ lists are closed classes of English function words, not pairs.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 NEGATIONS = frozenset("not n't never no none nobody nothing neither nor without cannot".split())
 # "declined to say" negates "say" as "would not say" does.
@@ -124,6 +124,10 @@ most least | up down | over under | first last | lead trail | before after | abo
 ANTONYM_PAIRS = frozenset(
     frozenset(pair.split()) for pair in _ANTONYMS.split("|") if len(pair.split()) == 2
 )
+_LISTED: dict[str, set[str]] = {}
+for _pair in ANTONYM_PAIRS:
+    for _word in _pair:
+        _LISTED.setdefault(_word, set()).update(_pair - {_word})
 _NEGATING_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non", "non-", "anti", "anti-")
 _OPPOSITE_PARTS = (("up", "down"), ("over", "under"), ("short", "long"), ("high", "low"))
 _OPPOSITE_SUFFIXES = (("ful", "less"),)
@@ -145,41 +149,49 @@ def base_form(word: str) -> str:
     return word
 
 
-def _forms(word: str) -> set[str]:
+@cache
+def _forms(word: str) -> frozenset[str]:
     """The word and its plausible base forms (with and without a final e)."""
     low = word.lower()
     base = base_form(low)
-    return {low, base, base + "e", low.rstrip("e")}
+    return frozenset({low, base, base + "e", low.rstrip("e")})
 
 
+@lru_cache(maxsize=65536)
 def are_antonyms(a: str, b: str) -> bool:
     """True when `a` and `b` are listed antonyms or opposites by word formation."""
     if not a or not b or a.lower() == b.lower():
         return False
-    forms_a, forms_b = _forms(a), _forms(b)
-    if any(frozenset((x, y)) in ANTONYM_PAIRS for x in forms_a for y in forms_b):
-        return True
-    return _formed_opposites(forms_a, forms_b) or _formed_opposites(forms_b, forms_a)
+    forms_b = _forms(b)
+    return bool(_opposites(a) & forms_b) or bool(_opposites(b) & _forms(a))
 
 
-def _formed_opposites(forms_a: set[str], forms_b: set[str]) -> bool:
-    """ "independent"/"dependent", "careful"/"careless", "downplay"/"play up" style opposites."""
-    for x in forms_a:
-        for y in forms_b:
-            for prefix in _NEGATING_PREFIXES:
-                if x == prefix + y and len(y) >= 4:
-                    return True
-            for one, other in _OPPOSITE_PARTS:
-                if _swap_part(x, one, other) == y:
-                    return True
-            for one, other in _OPPOSITE_SUFFIXES:
-                if x.endswith(one) and x[: -len(one)] + other == y:
-                    return True
-    return False
+@cache
+def _opposites(word: str) -> frozenset[str]:
+    """Every form an opposite of `word` can take: listed antonyms of its forms, and forms
+    made by adding or removing a negating prefix or swapping up/down, short/long, -ful/-less."""
+    out: set[str] = set()
+    for form in _forms(word):
+        out |= _LISTED.get(form, set())
+        for prefix in _NEGATING_PREFIXES:
+            out.add(prefix + form)
+            if form.startswith(prefix) and len(form) - len(prefix) >= 4:
+                out.add(form[len(prefix) :])
+        for one, other in _OPPOSITE_PARTS:
+            for x, y in ((one, other), (other, one)):
+                swapped = _swap_part(form, x, y)
+                if swapped:
+                    out.add(swapped)
+        for one, other in _OPPOSITE_SUFFIXES:
+            for x, y in ((one, other), (other, one)):
+                if form.endswith(x):
+                    out.add(form[: -len(x)] + y)
+    return frozenset(out)
 
 
 def _swap_part(word: str, one: str, other: str) -> str | None:
-    """`word` with its leading or trailing part `one` replaced by `other` ("shortlived")."""
+    """`word` with its leading or trailing part `one` replaced by `other` ("short-lived" →
+    "long-lived", "downplay" → "upplay")."""
     parts = re.split(r"[-\s]+", word)
     if len(parts) > 1 and one in parts:
         return "-".join(other if p == one else p for p in parts)

@@ -132,6 +132,7 @@ class Sentence:
         self.start = start  # offset of the text in its passage (0 for claims)
         self.text = plain(doc.text)
         self.known = known
+        self._args: dict[int, Arg] = {}
 
     @cached_property
     def keys(self) -> list[str]:
@@ -181,6 +182,12 @@ class Sentence:
     def arg(self, token: Any) -> Arg:
         """The argument headed by `token` (a relative pronoun stands for its antecedent)."""
         token = antecedent(token)
+        cached = self._args.get(token.i)
+        if cached is None:
+            cached = self._args[token.i] = self._new_arg(token)
+        return cached
+
+    def _new_arg(self, token: Any) -> Arg:
         parts = [token] + [c for c in token.children if c.dep_ in ("compound", "flat", "amod")]
         named = [p for p in parts if self.keys[p.i] in self.names]
         names = frozenset(word(p) for p in named) | self._aliases(token)
@@ -207,6 +214,10 @@ class Sentence:
         return frozenset(out)
 
     def _frame(self, token: Any) -> Frame | None:
+        if not self.keys[token.i] or (
+            token.n_lefts + token.n_rights == 0 and token.dep_ not in ("xcomp", "conj")
+        ):
+            return None
         roles: list[tuple[str, Arg]] = []
         for child in token.children:
             for role, filler in self._roles(child):

@@ -129,6 +129,14 @@ def quoted_speakers(case: Case, direct_only: bool = False, only: bool = False) -
 
 
 def word_owners(case: Case, claimed: Any = (), relays: bool = False) -> set[str]:
+    """Who spoke the claim's words (see `_word_owners`), computed once per case."""
+    key = ("owners", tuple(a.phrase for a in claimed), relays)
+    if key not in case.extra:
+        case.extra[key] = _word_owners(case, claimed, relays)
+    return case.extra[key]  # type: ignore[return-value]
+
+
+def _word_owners(case: Case, claimed: Any, relays: bool) -> set[str]:
     """Who the cited text says spoke the claim's words: speakers of the stored quotes holding
     them, and subjects of the speech verbs whose clause holds them. With `relays`, the sources
     after "according to" instead (they pass words on: they confirm a speaker, never contradict

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import product
 
 from index.sentences import split_sentences
@@ -146,8 +147,8 @@ def _rank(claim_terms: list[Term], text: str, spans: list[tuple[int, int]]) -> t
 def _rank_spans(
     claim_terms: list[Term], texts: dict[int, str], window: list[Span]
 ) -> tuple[float, ...]:
-    joined = " ".join(texts[s.n][s.start : s.end] for s in window)
-    score, coverage = scores(claim_terms, terms(joined))
+    found = [t for s in window for t in terms(texts[s.n][s.start : s.end])]
+    score, coverage = scores(claim_terms, found)
     return score, coverage, -len(window)
 
 
@@ -163,6 +164,7 @@ def _find_normalized(claim: str, text: str) -> tuple[int, int] | None:
     return where[at], where[at + len(needle) - 1] + 1
 
 
+@lru_cache(maxsize=1024)
 def normalize(text: str) -> tuple[str, list[int]]:
     """Normalized text and, for each of its characters, the offset it came from."""
     chars: list[str] = []
