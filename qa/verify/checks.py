@@ -18,6 +18,7 @@ from qa.verify.case import (
     key_found,
     mentions_arg,
 )
+from qa.verify.lexical import LIGHT, stem
 from qa.verify.lexicon import (
     HEDGES,
     ORDINALS,
@@ -41,6 +42,10 @@ from qa.verify.structure import (
     word_owners,
 )
 
+LIGHT_KEYS = frozenset(stem(w) for w in LIGHT) | {"have", "has", "had"}
+_UNITS = frozenset(
+    "dollar percent billion million trillion thousand year month week day hour mile".split()
+)
 # Predicates too common to align frames on by themselves.
 _WEAK_PREDS = frozenset({BE, SAY, "have", "has", "had", "get", "make", "take", "do", "go"})
 _SWAPPED = {"subj": "obj", "obj": "subj"}
@@ -81,10 +86,10 @@ def check_attribution(case: Case) -> Finding | None:
     claimed = _claimed_speakers(case.claim)
     if not claimed:
         return None
-    owners = word_owners(case, claimed)
-    names = [a.phrase for a in claimed]
+    owners = {o for o in word_owners(case, claimed) if _name_words(o)}
+    names = [a.phrase for a in claimed if _name_words(a.phrase)]
     confirming = owners | word_owners(case, claimed, relays=True)
-    if not owners or any(same_speaker(c, o) for c in names for o in confirming):
+    if not owners or not names or any(same_speaker(c, o) for c in names for o in confirming):
         return None
     return Finding(
         "attribution",
@@ -288,6 +293,33 @@ def check_causal(case: Case) -> Finding | None:
     return None
 
 
+def check_predicate(case: Case) -> Finding | None:
+    """What the claim says happened must be in the cited text: when neither the main verb nor
+    its object noun is there ("Russia and China signed a military alliance" against "Russia
+    continues its conflict"), or for "X is a Y" the Y is not ("Energy trade is a minor part"
+    against "… remains a cornerstone"), the claim adds a fact. Light verbs, verbs of saying
+    and numeric objects are paraphrased too often to count."""
+    frame = _main_frame(case.claim)
+    if frame is None or frame.pred in LIGHT_KEYS or frame.pred == SAY:
+        return None
+    role = "attr" if frame.pred == BE else "obj"
+    objects = [
+        a
+        for r, a in frame.roles
+        if r == role
+        and not a.pronoun
+        and a.head.isalpha()
+        and a.head not in _UNITS
+        and case.claim.doc[a.index].dep_ in ("dobj", "attr")
+    ]
+    if not objects or key_found(frame.pred, case.support_keys) and frame.pred != BE:
+        return None
+    if any(key_found(a.head, case.support_keys) for a in objects):
+        return None
+    shown = " ".join(a.text for a in objects)
+    return Finding("lexical", f"the cited text does not state this (nothing for “{shown}”)")
+
+
 CHECKS: tuple[Callable[[Case], Finding | None], ...] = (
     check_lead_in,
     check_attribution,
@@ -299,6 +331,7 @@ CHECKS: tuple[Callable[[Case], Finding | None], ...] = (
     check_antonyms,
     check_quantifiers,
     check_causal,
+    check_predicate,
 )
 
 
@@ -442,6 +475,20 @@ def _aligned_frames(case: Case, cf: Frame) -> list[tuple[int, Frame]]:
     if best == 0 and (cf.pred in _WEAK_PREDS or len(matches) > 1):
         return []
     return [m for m, o in zip(matches, overlap, strict=True) if o == best]
+
+
+def _main_frame(claim: Sentence) -> Frame | None:
+    """The frame of the claim's main clause (of the reported clause when the main verb is one
+    of saying: "Putin said trade grew" → grew)."""
+    frames = {f.index: f for f in claim.frames}
+    root = next((t for t in claim.doc if t.dep_ == "ROOT"), None)
+    if root is None:
+        return None
+    frame = frames.get(root.i)
+    if frame is not None and (frame.pred == SAY or frame.word in REPORT_VERBS):
+        inner = [c for c in root.children if c.dep_ == "ccomp" and c.i in frames]
+        frame = frames[inner[0].i] if inner else None
+    return frame
 
 
 def _verbal(frame: Frame) -> bool:

@@ -120,6 +120,8 @@ encourage discourage | encourage deter | welcome reject | celebrate mourn | weak
 higher lower | surge plunge | soar plunge | soar slump | rally slump | recover collapse |
 expansion contraction | inflation deflation | better worse | best worst | more less |
 most least | up down | over under | first last | lead trail | before after | above below |
+supplier consumer | supply demand | buyer seller | importer exporter | lender borrower |
+employer employee | winner runner-up | guilty acquitted | ally adversary | partner rival |
 """.replace("\n", " ")
 ANTONYM_PAIRS = frozenset(
     frozenset(pair.split()) for pair in _ANTONYMS.split("|") if len(pair.split()) == 2

@@ -87,6 +87,7 @@ class Arg:
     pronoun: bool
     text: str  # the name as written ("Vladimir Putin")
     phrase: str  # the whole noun phrase ("Russian President Vladimir Putin")
+    index: int = -1  # token index of the head
 
 
 @dataclass(frozen=True)
@@ -197,7 +198,7 @@ class Sentence:
         text = plain(" ".join(p.text for p in shown))
         span = self.doc[token.left_edge.i : token.right_edge.i + 1]
         phrase = plain(span.text) if len(span) <= 12 else text
-        return Arg(self.keys[token.i], keys, names, pronoun, text, phrase)
+        return Arg(self.keys[token.i], keys, names, pronoun, text, phrase, token.i)
 
     def _aliases(self, token: Any) -> frozenset[str]:
         """Names of what an apposition says the argument is ("the display, “The Arsenal of
