@@ -19,6 +19,7 @@ from qa.citations import (
     support_score,
 )
 from qa.models import Passage
+from qa.verify import verify_answer
 from tests.conftest import SAMPLE
 
 # (claim, a phrase of the passage that holds its facts). Paraphrases as an LLM writes them.
@@ -113,10 +114,10 @@ UNSUPPORTED = [
     ("Trump praised the Russia-China partnership in his inauguration speech.", "tough stance"),
     ("Xi said China would send troops to Ukraine.", "new heights"),
     ("Putin said China buys most of its oil from the United States.", "largest consumer"),
-    # Known miss: the same words with the roles swapped. Lexical support cannot see it.
+    # The same words with the roles swapped: the lexical score alone verified it; the roles
+    # check now sees Russia, not China, as the partner.
     ("China is Russia's fifth-largest trading partner.", "fifth-largest"),
 ]
-KNOWN_MISSES = {"China is Russia's fifth-largest trading partner."}
 
 
 @cache
@@ -225,22 +226,25 @@ def test_every_citation_quotes_the_article_exactly() -> None:
         assert passage.text[c.start - passage.start : c.end - passage.start] == c.quote
 
 
-def test_labelled_claims_at_the_threshold() -> None:
+def test_labelled_claims_verify_as_labelled() -> None:
     supported = [cite(claim, phrase).verified for claim, phrase in SUPPORTED]
     unsupported = {claim: cite(claim, phrase).verified for claim, phrase in UNSUPPORTED}
     assert len(supported) >= 12 and len(unsupported) >= 12
     assert all(supported), [c for (c, _), ok in zip(SUPPORTED, supported, strict=True) if not ok]
-    assert {claim for claim, ok in unsupported.items() if ok} == KNOWN_MISSES
+    assert not any(unsupported.values()), [c for c, ok in unsupported.items() if ok]
 
 
-def test_threshold_sits_in_the_measured_gap() -> None:
-    supported = [support_score(claim, cite(claim, phrase).quote) for claim, phrase in SUPPORTED]
-    unsupported = [
-        support_score(claim, cite(claim, phrase).quote)
-        for claim, phrase in UNSUPPORTED
-        if claim not in KNOWN_MISSES
-    ]
-    assert min(supported) >= VERIFY_THRESHOLD > max(unsupported)
+def test_every_unsupported_claim_gets_a_reason() -> None:
+    passages = sample_passages()
+    for claim, phrase in UNSUPPORTED:
+        (verdict,) = verify_answer(f"{claim} [{passage_with(phrase)}]", passages)
+        assert not verdict.verified and verdict.reason, claim
+        assert "cited text" in verdict.reason or "passage" in verdict.reason, verdict.reason
+
+
+def test_the_lexical_score_never_rejects_a_supported_paraphrase() -> None:
+    scores = [support_score(claim, cite(claim, phrase).quote) for claim, phrase in SUPPORTED]
+    assert min(scores) >= VERIFY_THRESHOLD
 
 
 def test_any_missing_number_makes_a_claim_unsupported() -> None:
@@ -264,9 +268,11 @@ def test_names_weigh_more_than_words() -> None:
     assert support_score("Putin called Xi his dear friend.", quote) == 1
     missing_name = support_score("Biden called Xi his dear friend.", quote)
     missing_word = support_score("Putin called Xi his dear ally.", quote)
-    assert missing_name < VERIFY_THRESHOLD and missing_name < missing_word
+    assert missing_name < missing_word
     assert support_score("Russians trade a lot.", "Russian trading grew") > 0
     assert support_score("", quote) == 0 and support_score("The.", quote) == 0
+    wrong = cite("Biden called Xi his dear friend.", "Putin waved at Xi")
+    assert not wrong.verified, "a name the passage lacks is a wrong entity"
 
 
 def test_a_paraphrase_finds_the_best_overlapping_sentence() -> None:
@@ -289,11 +295,14 @@ def test_one_citation_per_sentence_and_passage() -> None:
     passages = sample_passages()
     answer = "Putin called Xi his dear friend [2, 3]. Trade hit $900 billion [6]. Done."
     citations = build_citations(answer, passages)
+    # [3] holds Xi's "dear friend" sentence, not Putin's: it no longer verifies (the lexical
+    # score alone accepted it).
     assert [(c.sentence, c.n, c.verified) for c in citations] == [
         (0, 2, True),
-        (0, 3, True),
+        (0, 3, False),
         (1, 6, False),
     ]
+    assert "Putin" in citations[0].quote and "Xi Jinping addressed" in citations[1].quote
     assert build_citations(answer, passages) == citations, "deterministic"
 
 

@@ -146,10 +146,11 @@ def check_roles(case: Case) -> Finding | None:
         for role, arg in cf.roles:
             if arg.pronoun or role not in _COMPARED:
                 continue
+            aligned = [m for m in matches if _aligned(cf, m[1], role, len(matches))]
             if any(
                 args_match(a, f)
                 for a in cf.fillers(role)
-                for _, qf in matches
+                for _, qf in aligned or matches
                 for f in qf.fillers(role)
             ):
                 continue

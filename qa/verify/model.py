@@ -45,6 +45,7 @@ class CitationCheck:
     verified: bool
     reason: str
     speaker: str | None = None  # the stored speaker when the quote is someone's words
+    check: str = ""  # the named check that failed it ("" when verified)
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class SentenceVerdict:
     reason: str
     kind: str = "claim"  # "claim" | "note" (refusals and explanations are never counted)
     checks: list[CitationCheck] = field(default_factory=list)
+    check: str = ""  # the named check that failed it ("" when verified)
 
     def to_json(self) -> dict[str, object]:
         """The `sentences` entry of `qa ask --json` and `/ask`."""

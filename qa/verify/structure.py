@@ -40,8 +40,25 @@ def owned_anchors(sentence: Sentence) -> dict[int, set[str]]:
         for index, d in distance.items():
             if d == nearest:
                 owned[index].add(key)
+    for a, b in _restatements(doc, mentions):  # "110 miles (177 kilometers)": one quantity
+        owned[a] |= owned[b]
+        owned[b] = owned[a]
     sentence._anchors = owned  # type: ignore[attr-defined]
     return owned
+
+
+def _restatements(doc: Any, mentions: list[Mention]) -> list[tuple[int, int]]:
+    """Pairs of numbers where one restates the other in apposition ("110 miles (177 km)")."""
+    where = {}
+    for m in mentions:
+        where[m.index] = m.index
+        where[doc[m.index].head.i] = m.index  # the unit noun a number modifies
+    pairs = []
+    for m in mentions:
+        noun = doc[m.index].head
+        if noun.dep_ == "appos" and noun.head.i in where and where[noun.head.i] != m.index:
+            pairs.append((where[noun.head.i], m.index))
+    return pairs
 
 
 def governing_predicate(sentence: Sentence, index: int, steps: int = 2) -> Frame | None:

@@ -144,7 +144,7 @@ def _judge_sentence(
     if not plan.cited:
         kind = "note" if _NOTE.search(plan.text) else "claim"
         reason = "a note, not a claim" if kind == "note" else "no citation: nothing supports it"
-        return SentenceVerdict(plan.index, plan.text, [], False, reason, kind)
+        return SentenceVerdict(plan.index, plan.text, [], False, reason, kind, check="citation")
     claim = Sentence(parsed[plan.body], 0, known)
     results: dict[int | None, tuple[Finding | None, list[Span]]] = {}
     for key, window in plan.windows.items():
@@ -161,10 +161,19 @@ def _judge_sentence(
             finding, window = Finding("lexical", f"[{n}] holds none of the supporting text"), []
         checks.append(_citation_check(n, window, finding, by_n[n], facts[n]))
     verified = any(c.verified for c in checks)
-    reason = "supported by the cited text" if verified else (combined or Finding("", "")).reason
-    if not reason:
-        reason = next((c.reason for c in checks if c.reason), "not supported by the cited text")
-    return SentenceVerdict(plan.index, plan.text, plan.cited, verified, reason, "claim", checks)
+    failed = None if verified else combined or next((c for c in checks if c.reason), None)
+    reason = "supported by the cited text" if verified else (failed.reason if failed else "")
+    check = failed.check if failed else ""
+    return SentenceVerdict(
+        plan.index,
+        plan.text,
+        plan.cited,
+        verified,
+        reason or "not supported",
+        "claim",
+        checks,
+        check,
+    )
 
 
 def _judge_window(
@@ -203,7 +212,8 @@ def _citation_check(
     n: int, window: list[Span], finding: Finding | None, passage: Passage, facts: PassageFacts
 ) -> CitationCheck:
     if not window:
-        return CitationCheck(n, 0, 0, "", False, finding.reason if finding else "")
+        reason, check = (finding.reason, finding.check) if finding else ("", "")
+        return CitationCheck(n, 0, 0, "", False, reason, check=check)
     start, end = min(s.start for s in window), max(s.end for s in window)
     speakers = [q.speaker for q in facts.quotes if q.start < end and start < q.end]
     return CitationCheck(
@@ -214,6 +224,7 @@ def _citation_check(
         verified=finding is None,
         reason=finding.reason if finding else "",
         speaker=speakers[0] if len(set(speakers)) == 1 else None,
+        check=finding.check if finding else "",
     )
 
 
