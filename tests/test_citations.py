@@ -13,6 +13,7 @@ from index.models import Article
 from qa.citations import (
     VERIFY_THRESHOLD,
     build_citations,
+    drop_sources_block,
     find_quote,
     parse_markers,
     strip_invalid_markers,
@@ -321,3 +322,44 @@ def test_a_passage_whose_offsets_do_not_match_its_text_never_verifies() -> None:
     sentence = "Putin held a video conference with Chinese President Xi Jinping on Tuesday."
     (c,) = build_citations(f"{sentence} [1]", [broken])
     assert c.quote and not c.verified
+
+
+def test_a_marker_inside_article_text_is_not_a_citation() -> None:
+    text = "Officials said the plan [3] would cut emissions by half within a decade."
+    passages = [
+        Passage(1, "a", "a-0", 1.0, text, 0, len(text), "Plan"),
+        Passage(3, "b", "b-0", 0.5, "Unrelated: the weather was mild.", 0, 32, "Weather"),
+    ]
+    answer = f"{text} [1]"
+    (sentence,) = parse_markers(answer, {1, 3}, [p.text for p in passages])
+    assert sentence == (0, text, [1]), "the article's own [3] stays text"
+    citations = build_citations(answer, passages)
+    assert [(c.n, c.verified) for c in citations] == [(1, True)]
+    assert citations[0].quote == text
+    # Without the passages' text a bare [3] still reads as a marker (the model wrote it).
+    assert parse_markers("Emissions fall [3].", {1, 3}) == [(0, "Emissions fall.", [3])]
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        "\n\nSources:\n[1] Putin–Xi call (verified, chars 0–40)\n[2] Trade figures",
+        "\n\n**Sources**\n- [1] example.com, 2025-01-21",
+        "\n\nReferences: [1] https://example.com/putin-xi",
+        "\n[1] Putin–Xi call — example.com (verified, chars 3576–3668)",
+    ],
+)
+def test_a_model_written_sources_block_is_dropped(block: str) -> None:
+    answer = "Trade reached $245 billion in 2024 [1]." + block
+    assert strip_invalid_markers(answer, {1, 2}) == "Trade reached $245 billion in 2024 [1]."
+    assert drop_sources_block("Trade grew ✓ verified [1] (verified).") == "Trade grew [1]."
+
+
+def test_an_extractive_lead_in_line_is_one_sentence() -> None:
+    answer = (
+        'Vladimir Putin (reported 21 January 2025): "We build our ties on friendship. '
+        'These connections are self-sufficient." [2]\nTrade reached $245 billion [1].'
+    )
+    parsed = parse_markers(answer, {1, 2})
+    assert [(i, n) for i, _, n in parsed] == [(0, [2]), (1, [1])]
+    assert parsed[0][1].endswith('self-sufficient."')

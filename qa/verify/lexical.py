@@ -8,11 +8,11 @@ from typing import NamedTuple
 
 from qa.verify.names import same_name
 
-# Measured on the labelled set in tests/test_citations.py: 24 supported paraphrases and quotes
-# and 24 unsupported claims written from the sample article, each cited against the passage that
-# holds its facts. At 0.76: 24/24 supported verify, 1/24 unsupported does (a role swap, "China is
-# Russia's fifth-largest trading partner", same words as the quote: score 1.0). The other
-# supported claims score >= 0.767, the other unsupported <= 0.750, so the gap is narrow.
+# The lexical score decides only when no structural check (qa/verify/checks.py) has evidence
+# against a claim, so it has to accept paraphrase ("hit" for "reached", "sworn in" for
+# "inaugurated"). Chosen on the dev half of tests/fixtures/claims (bench/verify_claims.py): from
+# 0.76 down to 0.40 supported claims verified rose from 47 to 56 of 59 while no unsupported one
+# was added; the checks and the main-predicate test catch what the lower bar lets through.
 VERIFY_THRESHOLD = 0.4
 
 _TOKEN = re.compile(
