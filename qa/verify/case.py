@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from qa.verify.model import StoredQuote
-from qa.verify.names import same_name
+from qa.verify.names import ALIAS_WORDS, fold, same_name
 from qa.verify.parse import Arg, Frame, Sentence
 
 
@@ -44,6 +43,16 @@ class Case:
         return {w for s in self.support for w in s.words}
 
     @cached_property
+    def passage_words(self) -> set[str]:
+        """Every word of the cited passages (folded, punctuation stripped)."""
+        return {fold(w.strip(".,;:!?\"'“”‘’()")) for w in self.passage_text.split()}
+
+    @cached_property
+    def passage_lower(self) -> str:
+        """The cited passages in lower case, padded for whole-word search."""
+        return f" {self.passage_text.lower()} "
+
+    @cached_property
     def claim_words(self) -> set[str]:
         """Every word of the claim as written (folded)."""
         return self.claim.words
@@ -58,7 +67,10 @@ def key_found(key: str, keys: set[str]) -> bool:
     """Whether `key` (a name or word) is among `keys`, demonyms and long prefixes allowed."""
     if key in keys:
         return True
-    return any(same_name(key, k) for k in keys if k and k[0].isalpha())
+    if key in ALIAS_WORDS:
+        return any(same_name(key, k) for k in keys & ALIAS_WORDS)
+    start = key[:3]
+    return any(same_name(key, k) for k in keys if k.startswith(start))
 
 
 def args_match(a: Arg, b: Arg) -> bool:
@@ -76,9 +88,3 @@ def mentions_arg(arg: Arg, words: set[str], keys: set[str]) -> bool:
     if arg.names:
         return any(key_found(n, words) for n in arg.names)
     return arg.head in keys
-
-
-def fold(text: str) -> str:
-    """Lower case without accents (decomposed or not)."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from index.names import ORG_WORDS, TITLES, fold
+from index.names import ORG_WORDS, TITLES
 from index.speech import REPORT_VERBS
 from qa.verify.case import (
     Case,
@@ -28,7 +28,7 @@ from qa.verify.lexicon import (
     is_superlative,
 )
 from qa.verify.model import Finding
-from qa.verify.names import acronym_found
+from qa.verify.names import acronym_found, fold
 from qa.verify.parse import BE, SAY, Arg, Frame, Mention, Sentence, is_content, plain
 from qa.verify.parse import word as token_word
 from qa.verify.structure import (
@@ -59,6 +59,7 @@ _ROLE_TITLES = TITLES - frozenset(
     republican democrat supreme court federal state foreign defense interior treasury health
     homeland security national house majority minority""".split()
 )
+_CLAUSE_HEADS = frozenset({"ROOT", "ccomp", "advcl", "relcl", "conj"})
 _PARTITIVE_HEADS = frozenset(
     "third thirds half quarter some most many several few part portion share percent".split()
 )
@@ -117,7 +118,7 @@ def check_wrong_entity(case: Case) -> Finding | None:
     support_text = " ".join(s.text for s in case.support)
     words = case.support_words
     capitals = {fold(w) for w in support_text.split() if w[:1].isupper()}
-    passage_words = {fold(w.strip(".,;:!?\"'“”‘’()")) for w in case.passage_text.split()}
+    passage_words = case.passage_words
     for token in case.claim.doc:
         word = token_word(token)
         if word in _ROLE_TITLES or not _is_name(case, token):
@@ -405,7 +406,7 @@ def _is_name(case: Case, token: object) -> bool:
     if token.dep_ not in ("nsubj", "nsubjpass", "compound", "poss"):  # type: ignore[attr-defined]
         return False
     low = text.lower()
-    return f" {low} " not in f" {case.passage_text.lower()} " and is_content(token)
+    return f" {low} " not in case.passage_lower and is_content(token)
 
 
 def _sibling_found(case: Case, token: object, words: set[str]) -> bool:
@@ -442,17 +443,18 @@ def _home_sentence(case: Case, token: object) -> Sentence | None:
     """The cited sentence that shares most words with the claim clause around `token` (None
     when two share as many)."""
     head = token
-    while head.dep_ not in ("ROOT", "ccomp", "advcl", "relcl", "conj") and head.head.i != head.i:  # type: ignore[attr-defined]
+    while head.dep_ not in _CLAUSE_HEADS and head.head.i != head.i:  # type: ignore[attr-defined]
         head = head.head  # type: ignore[attr-defined]
-    clause = {case.claim.keys[t.i] for t in head.subtree if is_content(t)} - {
-        case.claim.keys[token.i]
-    }  # type: ignore[attr-defined]
-    overlap = sorted(
-        ((len(clause & s.content), i) for i, s in enumerate(case.support)), reverse=True
-    )
-    if not overlap or overlap[0][0] == 0 or (len(overlap) > 1 and overlap[1][0] == overlap[0][0]):
-        return None
-    return case.support[overlap[0][1]]
+    key = ("home", head.i)  # type: ignore[attr-defined]
+    if key not in case.extra:
+        clause = {case.claim.keys[t.i] for t in head.subtree if is_content(t)}  # type: ignore[attr-defined]
+        overlap = sorted(
+            ((len(clause & s.content), i) for i, s in enumerate(case.support)), reverse=True
+        )
+        tie = len(overlap) > 1 and overlap[1][0] == overlap[0][0]
+        home = None if not overlap or overlap[0][0] == 0 or tie else case.support[overlap[0][1]]
+        case.extra[key] = home
+    return case.extra[key]  # type: ignore[return-value]
 
 
 def _aligned(cf: Frame, qf: Frame, role: str, candidates: int) -> bool:

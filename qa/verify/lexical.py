@@ -165,6 +165,10 @@ def stem(word: str) -> str:
 def scores(claim: list[Term], quote: list[Term]) -> tuple[float, float]:
     """(support score, plain overlap share), the second to rank candidate quotes that all fail."""
     keys = {t.key for t in quote}
+    by_prefix: dict[str, set[str]] = {}
+    for k in keys:
+        if len(k) >= 5:
+            by_prefix.setdefault(k[:5], set()).add(k)
     capitals = {t.key for t in quote if t.capital and not t.initial}
     written = [t.raw for t in quote if t.capital and t.raw]
     initials = "".join(w[0] for w in written).upper()
@@ -177,7 +181,9 @@ def scores(claim: list[Term], quote: list[Term]) -> tuple[float, float]:
     total = found_weight = words = found_words = 0.0
     missing_names, hard_miss = 0, False
     for key, term in seen.items():
-        hit = key in keys or (term.kind in ("word", "name") and prefix_hit(key, keys))
+        hit = key in keys or (
+            term.kind in ("word", "name") and prefix_hit(key, by_prefix.get(key[:5], set()))
+        )
         if not hit and term.capital and term.raw:
             hit = any(same_name(term.raw, w) for w in written) or (
                 term.raw.isupper() and 2 <= len(term.raw) <= 6 and term.raw in initials

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from index.names import fold
+from index.names import fold as _fold
+
+fold = lru_cache(maxsize=65536)(_fold)
 
 _DEMONYM_ENDINGS = ("ese", "ian", "ean", "an", "n", "i", "ish")
 # Country names whose adjective is not formed from them.
@@ -15,9 +18,11 @@ _ALIASES = [
     frozenset({"french", "france"}),
     frozenset({"swiss", "switzerland"}),
 ]
+ALIAS_WORDS = frozenset(w for group in _ALIASES for w in group)
 _SMALL = frozenset("a an and of the for in on at to by de".split())
 
 
+@lru_cache(maxsize=65536)
 def same_name(a: str, b: str) -> bool:
     """Whether two names (as written) match: equal, a demonym of one another (China/Chinese,
     Russia/Russian), or aliases (U.S./American)."""

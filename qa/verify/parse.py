@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from index.event_dates import MONTHS
-from index.names import fold
 from qa.verify.lexical import STOPWORDS, stem
 from qa.verify.lexicon import NEGATING_VERBS, NEGATIONS
+from qa.verify.names import fold
 
 SAY = "(say)"
 BE = "be"
@@ -370,8 +370,12 @@ def _rank_mark(token: Any) -> bool:
 
 def is_content(token: Any) -> bool:
     """A word that carries meaning (not punctuation, not a stopword)."""
-    low = token.lower_
-    return not token.is_punct and any(c.isalnum() for c in low) and low not in STOPWORDS
+    return _content_text(token.lower_)
+
+
+@lru_cache(maxsize=65536)
+def _content_text(low: str) -> bool:
+    return any(c.isalnum() for c in low) and low not in STOPWORDS
 
 
 def _capitalized(token: Any) -> bool:

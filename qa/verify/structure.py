@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from index.names import fold
 from index.speech import REPORT_VERBS
 from qa.verify.case import Case
 from qa.verify.lexicon import CAUSAL_PAIRS, CAUSAL_WORDS, base_form
+from qa.verify.names import fold
 from qa.verify.parse import SAY, Frame, Mention, Sentence, is_content
 
 MAX_ANCHOR_DISTANCE = 3  # tree steps from a number to a word it is said of

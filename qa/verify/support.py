@@ -13,6 +13,7 @@ from qa.verify.lexical import Term, scores, terms
 
 _QUOTE_CHARS = "\"'“”‘’«»"
 _NORMAL = {"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‛": "'", "«": '"', "»": '"'}
+_TRANSLATE = str.maketrans(_NORMAL)
 _CROSS_CANDIDATES = 4  # best sentences per passage tried in pairs across passages
 MAX_WINDOW = 3  # adjacent sentences a claim may rest on
 _TINY = 15  # a "sentence" this short ("My.") is a piece of the one before
@@ -155,13 +156,19 @@ def _rank_spans(
 def _find_normalized(claim: str, text: str) -> tuple[int, int] | None:
     """Offsets of `claim` in `text`, ignoring case, curly-vs-straight quotes and whitespace runs."""
     needle, _ = normalize(claim)
-    if not needle.strip():
+    if not needle.strip() or needle not in _quick(text):
         return None
     hay, where = normalize(text)
     at = hay.find(needle)
     if at < 0:
         return None
     return where[at], where[at + len(needle) - 1] + 1
+
+
+@lru_cache(maxsize=1024)
+def _quick(text: str) -> str:
+    """`normalize`'s text without the offsets (fast: a miss needs no offsets)."""
+    return " ".join(text.translate(_TRANSLATE).split()).lower()
 
 
 @lru_cache(maxsize=1024)
