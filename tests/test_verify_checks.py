@@ -309,3 +309,16 @@ def test_a_sentence_without_a_marker_is_unverified_and_notes_are_not_claims() ->
         (False, "note"),
     ]
     assert verdicts[1].reason.startswith("no citation")
+
+
+def test_names_a_question_asks_about_that_no_passage_mentions() -> None:
+    from qa.verify.entities import missing_names
+
+    texts = [
+        passage("Trade between Russia and China reached $245 billion in 2024.", 1),
+        passage("The Food and Drug Administration cautioned parents.", 2),
+    ]
+    assert missing_names("How much did trade between India and China reach?", texts) == ["India"]
+    assert missing_names("What did Chinese officials say about Russian trade?", texts) == []
+    assert missing_names("What did the FDA say?", texts) == []
+    assert missing_names("What did President Xi say about North Korea?", texts) == ["Xi", "Korea"]

@@ -1,6 +1,7 @@
 """Is a cited sentence supported by its passage? Named structural checks over spaCy's parse,
 then the lexical score (see verifier.py)."""
 
+from qa.verify.entities import missing_names
 from qa.verify.model import CitationCheck, Finding, PassageFacts, SentenceVerdict, StoredQuote
 from qa.verify.verifier import Timing, verify_answer
 
@@ -11,5 +12,6 @@ __all__ = [
     "SentenceVerdict",
     "StoredQuote",
     "Timing",
+    "missing_names",
     "verify_answer",
 ]
