@@ -71,6 +71,7 @@ _NUMBER_WORDS = {
     "bn": "billion",
     "tn": "trillion",
 }
+_THE = re.compile(r"\bthe\s+$", re.I)
 _DOLLAR = "(usd)"
 _DOLLARS = frozenset({"dollar", "dollars", "usd"})
 _NEGATING = frozenset("decline declines declined refuse refuses refused fail fails failed".split())
@@ -125,6 +126,8 @@ def _terms(text: str) -> tuple[Term, ...]:
             out.append(Term(_DOLLAR, "word", False, initial))
         elif word in _NEGATING and text[match.end() :].lstrip().startswith("to "):
             out.append(Term("(not)", "polar", capital, initial))  # "declined to say"
+        elif word in _NUMBER_WORDS and _THE.search(text, 0, match.start()) and word == "two":
+            out.append(Term("2", "word", False, initial))  # "the two (countries)": both of them
         elif word in _NUMBER_WORDS:
             out.append(Term(_NUMBER_WORDS[word], "num", False, initial))
         elif word in POLARITY or word.endswith("n't"):

@@ -40,6 +40,15 @@ def owned_anchors(sentence: Sentence) -> dict[int, set[str]]:
         for index, d in distance.items():
             if d == nearest:
                 owned[index].add(key)
+    for (
+        m
+    ) in mentions:  # "No. 3 TCU": a rank belongs to the name after it, wherever the parse puts it
+        if m.unit == "rank":
+            name = [t for t in doc[m.index + 1 : m.index + 4] if t.text[:1].isupper()]
+            keys = {sentence.keys[t.i] for t in name}
+            for other in owned.values():
+                other -= keys
+            owned[m.index] = keys
     for a, b in _restatements(doc, mentions):  # "110 miles (177 kilometers)": one quantity
         owned[a] |= owned[b]
         owned[b] = owned[a]

@@ -86,7 +86,7 @@ def _all_contribute(claim_terms: list[Term], texts: dict[int, str], window: list
     """Whether every sentence of a window supplies something of the claim the others lack: a
     name or number, or two words. A sentence that adds nothing (or one stray word) is padding
     that lets a claim borrow words from text it does not rest on."""
-    wanted = {t.key: t.kind for t in claim_terms}
+    wanted = {t.key: "name" if t.capital else t.kind for t in claim_terms}
     found = [{t.key for t in terms(texts[s.n][s.start : s.end]) if t.key in wanted} for s in window]
     for i, keys in enumerate(found):
         others = set().union(*(f for j, f in enumerate(found) if j != i))
