@@ -152,10 +152,16 @@ def _judge_sentence(
         reason = "a note, not a claim" if kind == "note" else "no citation: nothing supports it"
         return SentenceVerdict(plan.index, plan.text, [], False, reason, kind, check="citation")
     claim = Sentence(parsed[plan.body], 0, known)
-    results: dict[int | None, tuple[Finding | None, list[Span]]] = {}
+    combined_window = plan.windows[None]
+    combined = _judge_window(plan, claim, combined_window, by_n, facts, parsed, known)
+    results: dict[int | None, tuple[Finding | None, list[Span]]] = {
+        None: (combined, combined_window)
+    }
+    covered = {s.n for s in combined_window}
     for key, window in plan.windows.items():
-        results[key] = (_judge_window(plan, claim, window, by_n, facts, parsed, known), window)
-    combined, combined_window = results[None]
+        if key is not None and (combined is not None or key not in covered):
+            # a passage's own support is judged only when the combined one does not settle it
+            results[key] = (_judge_window(plan, claim, window, by_n, facts, parsed, known), window)
     checks = []
     for n in plan.cited:
         own = [s for s in combined_window if s.n == n]
