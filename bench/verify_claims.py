@@ -124,11 +124,17 @@ def claim_inputs(
 
 
 def _passage_quotes(quotes: Sequence[Any], passage: Passage) -> list[StoredQuote]:
-    """The article's stored quotes inside the passage, in passage offsets."""
+    """The article's stored quotes overlapping the passage, clipped to it, in passage offsets
+    (a quote may run across a chunk boundary)."""
     return [
-        StoredQuote(q.start - passage.start, q.end - passage.start, q.speaker, q.direct)
+        StoredQuote(
+            max(q.start, passage.start) - passage.start,
+            min(q.end, passage.end) - passage.start,
+            q.speaker,
+            q.direct,
+        )
         for q in quotes
-        if passage.start <= q.start and q.end <= passage.end
+        if q.start < passage.end and passage.start < q.end
     ]
 
 

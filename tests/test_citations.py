@@ -20,7 +20,7 @@ from qa.citations import (
     support_score,
 )
 from qa.models import Passage
-from qa.verify import verify_answer
+from qa.verify import PassageFacts, StoredQuote, verify_answer
 from tests.conftest import SAMPLE
 
 # (claim, a phrase of the passage that holds its facts). Paraphrases as an LLM writes them.
@@ -363,3 +363,49 @@ def test_an_extractive_lead_in_line_is_one_sentence() -> None:
     parsed = parse_markers(answer, {1, 2})
     assert [(i, n) for i, _, n in parsed] == [(0, [2]), (1, [1])]
     assert parsed[0][1].endswith('self-sufficient."')
+
+
+def sample_facts() -> dict[int, PassageFacts]:
+    """The sample's quotes as ingest finds them, per passage (clipped to it)."""
+    from index.nlp import load_nlp
+    from index.quotes import extract_quotes
+
+    quotes = extract_quotes(sample_article().text, load_nlp())
+    return {
+        p.n: PassageFacts(
+            tuple(
+                StoredQuote(
+                    max(q.start, p.start) - p.start,
+                    min(q.end, p.end) - p.start,
+                    q.speaker,
+                    q.direct,
+                )
+                for q in quotes
+                if q.start < p.end and p.start < q.end
+            ),
+            p.published_at,
+        )
+        for p in sample_passages()
+    }
+
+
+def test_the_sample_with_its_stored_quotes() -> None:
+    passages, facts = sample_passages(), sample_facts()
+    ties = "We build our ties on the basis of friendship, mutual trust and support"
+    n = passage_with(ties)
+    cases = {
+        f"“{ties}.” [{n}]": (False, "speaker"),
+        f"Putin said: “{ties}.” [{n}]": (True, ""),
+        f'Vladimir Putin (reported 21 January 2025): "{ties}." [{n}]': (True, ""),
+        f'Xi Jinping (reported 21 January 2025): "{ties}." [{n}]': (False, "speaker"),
+        f"Putin said the war was destroying Russia. [{passage_with('destroying')}]": (
+            False,
+            "attribution",
+        ),
+        f"Trump said the war was destroying Russia. [{passage_with('destroying')}]": (True, ""),
+    }
+    for answer, expected in cases.items():
+        (verdict,) = verify_answer(answer, passages, facts)
+        assert (verdict.verified, verdict.check) == expected, (answer, verdict.reason)
+    (citation,) = build_citations(f"Putin said: “{ties}.” [{n}]", passages, facts)
+    assert citation.verified and ties in citation.quote

@@ -179,6 +179,11 @@ def test_negation_added_or_dropped() -> None:
             "wettest",
         ),
         ("His quest proved short-lived.", "His quest proved long-lived.", "short"),
+        (
+            "Xi hoped ties would reach new heights.",
+            "Xi hoped ties would reach new lows.",
+            "heights",
+        ),
     ],
 )
 def test_antonyms(text: str, claim: str, word: str) -> None:

@@ -122,6 +122,7 @@ expansion contraction | inflation deflation | better worse | best worst | more l
 most least | up down | over under | first last | lead trail | before after | above below |
 supplier consumer | supply demand | buyer seller | importer exporter | lender borrower |
 employer employee | winner runner-up | guilty acquitted | ally adversary | partner rival |
+highs lows | heights lows | heights depths | abandon advance | abandon pursue |
 """.replace("\n", " ")
 ANTONYM_PAIRS = frozenset(
     frozenset(pair.split()) for pair in _ANTONYMS.split("|") if len(pair.split()) == 2

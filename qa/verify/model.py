@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 class StoredQuote:
     """Words the article attributes to someone, as found at ingest (index/quotes.py).
 
-    Offsets are in the passage's text: `passage.text[start:end]` is the quote.
+    Offsets are in the passage's text: `passage.text[start:end]` is the quote, clipped to the
+    passage when the quote runs across a chunk boundary (give every quote that overlaps it).
     """
 
     start: int
