@@ -1,294 +1,90 @@
-"""Parse [n] markers in an answer and verify each cited sentence against its passage."""
+"""Cited answers: parse the [n] markers and verify each sentence against its passages.
+
+The verification itself lives in `qa.verify` (named structural checks, then the lexical
+score); this module turns its verdicts into the `Citation`s an `Answer` carries, and keeps the
+lexical helpers other modules import from here.
+"""
 
 from __future__ import annotations
 
-import re
-from typing import NamedTuple
+from collections.abc import Mapping, Sequence
+from dataclasses import fields
+from typing import Any
 
-from index.sentences import split_sentences
 from qa.models import Citation, Passage
-
-# Measured on the labelled set in tests/test_citations.py: 24 supported paraphrases and quotes
-# and 24 unsupported claims written from the sample article, each cited against the passage that
-# holds its facts. At 0.76: 24/24 supported verify, 1/24 unsupported does (a role swap, "China is
-# Russia's fifth-largest trading partner", same words as the quote: score 1.0). The other
-# supported claims score >= 0.767, the other unsupported <= 0.750, so the gap is narrow.
-VERIFY_THRESHOLD = 0.76
-
-_MARKER = re.compile(r"[ \t]*\[\s*(\d+(?:\s*,\s*\d+)*)\s*\]")
-_TOKEN = re.compile(
-    r"\$?\d+(?:[.,]\d+)*(?:st|nd|rd|th|s)?|[^\W\d_]+(?:\.[^\W\d_])+\.?|[^\W\d_]+(?:['’][^\W\d_]+)*"
+from qa.verify import PassageFacts, SentenceVerdict, verify_answer
+from qa.verify.lexical import (
+    LIGHT,
+    POLARITY,
+    SPEECH,
+    STOPWORDS,
+    VERIFY_THRESHOLD,
+    Term,
+    stem,
+    support_score,
+    terms,
 )
-_OPENERS = "\"“‘'([:"
-_QUOTE_CHARS = "\"'“”‘’«»"
-_NORMAL = {"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‛": "'", "«": '"', "»": '"'}
-STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been before
-    being below between both but by can could did do does doing down during each either else ever
-    few for from further had has have having he her here hers herself him himself his how i if in
-    into is it its itself just me more most my myself of off on once only or other our ours out
-    over own same she should so some such than that the their theirs them themselves then there
-    these they this those through to too under until up very was we were what when where which
-    while who whom whose why will with would you your yours according reportedly mr mrs ms
-    per via one ones us may might must shall yet still even much many where's it's""".split()
-)
-# Reporting verbs all mean "someone said": a claim "Putin called Xi…" is supported by "addressed".
-SPEECH = frozenset(
-    """say says said saying tell tells told telling stated noted noting describe describes
-    described describing addressed addressing referred referring spoke speaking remarked declared
-    calling called declare declares declaring""".split()
-)
-# Light and perception verbs carry little of a claim's meaning: "came" ~ "occurred", "see" ~
-# "portray".
-LIGHT = frozenset(
-    """come comes came coming go goes went gone take takes took taken make makes made get gets got
-    give gives gave become becomes became remain remains remained hold holds held put keep kept
-    hit hits occur occurs occurred happen happened see sees saw seen view views viewed regard
-    regards regarded consider considers considered""".split()
-)
-# Negation, halting and direction of change must be stated in the quote, as numbers must.
-POLARITY = {
-    word: group.split(":")[0]
-    for group in (
-        "(not): not no never without neither nor none cannot",
-        "stop: stop stops stopped stopping halt halts halted suspend suspends suspended",
-        "cancel: cancel cancels cancelled canceled scrap scrapped",
-        "refuse: refuse refuses refused reject rejects rejected deny denies denied",
-        "(up): rise rises rose risen rising grow grows grew grown growing increase increases "
-        "increased increasing surge surged surging climb climbed jump jumped soar soared double "
-        "doubled",
-        "(down): fall falls fell fallen falling drop drops dropped dropping decline declines "
-        "declined declining decrease decreased decreasing plunge plunged shrink shrank shrinking "
-        "collapse collapsed halve halved",
-    )
-    for word in group.split(":")[1].split()
-}
-# "one" is left out: it is mostly a pronoun ("one of the largest").
-_CARDINALS = "zero _ two three four five six seven eight nine ten eleven twelve".split()
-_ORDINAL_WORDS = "first second third fourth fifth sixth seventh eighth ninth tenth".split()
-_NUMBER_WORDS = {
-    **{w: str(i) for i, w in enumerate(_CARDINALS) if w != "_"},
-    **{w: f"{i}th" for i, w in enumerate(_ORDINAL_WORDS, start=1)},
-    **{w: w for w in "hundred thousand million billion trillion dozen".split()},
-    "bn": "billion",
-    "tn": "trillion",
-}
-_ORDINALS = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
-_WEIGHTS = {"num": 3.0, "name": 2.0, "word": 1.0, "light": 0.5, "polar": 1.0}
+from qa.verify.markers import drop_sources_block, parse_markers, strip_invalid_markers
+from qa.verify.support import find_quote
+
+__all__ = [
+    "LIGHT",
+    "POLARITY",
+    "SPEECH",
+    "STOPWORDS",
+    "VERIFY_THRESHOLD",
+    "Term",
+    "build_citations",
+    "citations_from",
+    "drop_sources_block",
+    "find_quote",
+    "parse_markers",
+    "stem",
+    "strip_invalid_markers",
+    "support_score",
+    "terms",
+]
 
 
-class Term(NamedTuple):
-    """A content word of a text: its match key, kind, and where it stands."""
+def build_citations(
+    answer: str,
+    passages: Sequence[Passage],
+    facts: Mapping[int, PassageFacts] | None = None,
+    nlp: Any = None,
+) -> list[Citation]:
+    """One Citation per (answer sentence, cited passage) pair, each verified against the passage.
 
-    key: str
-    kind: str  # num | name | word | light (reporting and light verbs) | polar
-    capital: bool
-    initial: bool
-
-
-def parse_markers(answer: str, valid: set[int]) -> list[tuple[int, str, list[int]]]:
-    """Split an answer into sentences: (index, text without markers, cited passage numbers)."""
-    clean, marks = _remove_markers(answer, valid)
-    spans = [(s, e) for s, e in split_sentences(clean) if any(c.isalnum() for c in clean[s:e])]
-    cited: list[list[int]] = [[] for _ in spans]
-    for pos, numbers in marks:
-        # A marker belongs to the sentence it follows, even when it opens the next one.
-        owner = max((i for i, (s, _) in enumerate(spans) if s < pos), default=0)
-        if spans:
-            cited[owner].extend(n for n in numbers if n not in cited[owner])
-    return [(i, clean[s:e], cited[i]) for i, (s, e) in enumerate(spans)]
+    `facts` gives, per passage number, the quotes ingest stored for it (for the speaker checks)
+    and its article's date; without it the checks run without speakers.
+    """
+    return citations_from(verify_answer(answer, passages, facts, nlp), passages)
 
 
-def strip_invalid_markers(answer: str, valid: set[int]) -> str:
-    """Remove [n] markers that point at no passage (keep the rest of the text intact)."""
-
-    def keep(match: re.Match[str]) -> str:
-        numbers = [int(x) for x in re.findall(r"\d+", match.group(1))]
-        kept = [n for n in numbers if n in valid]
-        if kept == numbers:
-            return match.group(0)
-        lead = match.group(0)[: match.start(1) - match.start(0)].split("[")[0]
-        return f"{lead}[{', '.join(map(str, kept))}]" if kept else ""
-
-    return _MARKER.sub(keep, answer)
-
-
-def build_citations(answer: str, passages: list[Passage]) -> list[Citation]:
-    """One Citation per (answer sentence, cited passage) pair, each verified against the passage."""
+def citations_from(
+    verdicts: Sequence[SentenceVerdict], passages: Sequence[Passage]
+) -> list[Citation]:
+    """The Citations of already verified sentences (see `qa.verify.verify_answer`)."""
     by_n = {p.n: p for p in passages}
-    citations = []
-    for index, sentence, numbers in parse_markers(answer, set(by_n)):
-        for n in numbers:
-            passage = by_n[n]
-            start, end = find_quote(sentence, passage.text)
-            quote = passage.text[start:end]
-            # Absolute offsets are only right when the passage's own offsets match its text.
-            found = bool(quote) and len(passage.text) == passage.end - passage.start
-            citations.append(
+    optional = {f.name for f in fields(Citation)} & {"speaker", "reason"}
+    out = []
+    for verdict in verdicts:
+        for check in verdict.checks:
+            passage = by_n[check.n]
+            extra = {name: getattr(check, name) for name in optional}
+            out.append(
                 Citation(
-                    n=n,
-                    sentence=index,
+                    n=check.n,
+                    sentence=verdict.index,
                     article_id=passage.article_id,
                     title=passage.title,
                     outlet=passage.outlet,
                     url=passage.url,
                     published_at=passage.published_at,
-                    quote=quote,
-                    start=passage.start + start,
-                    end=passage.start + end,
-                    verified=found and support_score(sentence, quote) >= VERIFY_THRESHOLD,
+                    quote=check.quote,
+                    start=passage.start + check.start,
+                    end=passage.start + check.end,
+                    verified=check.verified,
+                    **extra,
                 )
             )
-    return citations
-
-
-def find_quote(sentence: str, text: str) -> tuple[int, int]:
-    """Offsets in `text` of the span supporting `sentence`: verbatim, else best sentence(s)."""
-    claim = sentence.strip().strip(_QUOTE_CHARS).strip()
-    for variant in (claim, claim.rstrip(".!?,;:").rstrip(_QUOTE_CHARS).rstrip()):
-        span = _find_normalized(variant, text) if len(variant) >= 12 else None
-        if span:
-            return span
-    spans = split_sentences(text)
-    windows = spans + [(a[0], b[1]) for a, b in zip(spans, spans[1:], strict=False)]
-    if not windows:
-        return 0, 0
-    claim_terms = terms(sentence)
-    ranked = [(_scores(claim_terms, terms(text[s:e])), -i) for i, (s, e) in enumerate(windows)]
-    best = max(range(len(windows)), key=lambda i: ranked[i])
-    return windows[best]
-
-
-def support_score(claim: str, quote: str) -> float:
-    """How well `quote` backs `claim`, 0..1: names and numbers weigh most, any number missing → 0.
-
-    The score is the harmonic mean of two shares: the weighted share of the claim's content
-    words found in the quote (numbers 3, names 2, words 1, reporting and light verbs 0.5) and the
-    share of its ordinary words found. It is halved for each missing name, and 0 when a number
-    of the claim, or its negation or direction of change (fell, rose), is missing.
-    """
-    return _scores(terms(claim), terms(quote))[0]
-
-
-def terms(text: str) -> list[Term]:
-    """The content words of `text` (stopwords dropped), stemmed and classified."""
-    out: list[Term] = []
-    for match in _TOKEN.finditer(text):
-        raw = match.group()
-        at = match.start() - 1
-        while at >= 0 and text[at].isspace():
-            at -= 1
-        initial = at < 0 or text[at] in _OPENERS or text[at] in ".!?"
-        word = raw.replace("’", "'").lower()
-        capital = raw[0].isupper()
-        if raw[0] in "$0123456789":
-            number = raw.lstrip("$").replace(",", "")
-            ordinal = _ORDINALS.match(number)
-            out.append(Term(f"{ordinal.group(1)}th" if ordinal else number, "num", False, initial))
-        elif word in _NUMBER_WORDS:
-            out.append(Term(_NUMBER_WORDS[word], "num", False, initial))
-        elif word in POLARITY or word.endswith("n't"):
-            out.append(Term(POLARITY.get(word, "(not)"), "polar", capital, initial))
-        elif word in SPEECH:
-            out.append(Term("(say)", "light", capital, initial))
-        elif word in LIGHT:
-            out.append(Term(stem(word), "light", capital, initial))
-        elif word not in STOPWORDS and (len(word) > 1 or capital):
-            kind = "name" if capital and (not initial or raw.isupper()) else "word"
-            key = word.rstrip(".") if "." in word else stem(word)
-            out.append(Term(key, kind, capital, initial))
     return out
-
-
-def stem(word: str) -> str:
-    """A light stem: possessive, plural, -ing, -ed and a final e removed ("trading" → "trad")."""
-    word = word.lower().replace("’", "'")
-    word = word[:-2] if word.endswith("'s") else word.rstrip("'")
-    for suffix, replacement in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
-            word = word[: -len(suffix)] + replacement
-            break
-    return word[:-1] if len(word) > 4 and word.endswith("e") else word
-
-
-def _scores(claim: list[Term], quote: list[Term]) -> tuple[float, float]:
-    """(support score, plain overlap share), the second to rank candidate quotes that all fail."""
-    keys = {t.key for t in quote}
-    capitals = {t.key for t in quote if t.capital and not t.initial}
-    seen: dict[str, Term] = {}
-    for term in claim:
-        if term.key not in seen or term.kind == "name":
-            seen[term.key] = term
-    if not seen:
-        return 0.0, 0.0
-    total = found_weight = words = found_words = 0.0
-    missing_names, hard_miss = 0, False
-    for key, term in seen.items():
-        hit = key in keys or (term.kind in ("word", "name") and _prefix_hit(key, keys))
-        kind = term.kind
-        if kind == "word" and term.capital and term.initial and (key in capitals or not hit):
-            kind = "name"  # a capitalized first word is a name if the quote says so, or lacks it
-        weight = _WEIGHTS[kind]
-        total += weight
-        found_weight += weight * hit
-        if kind in ("word", "light", "polar"):
-            words += weight
-            found_words += weight * hit
-        missing_names += kind == "name" and not hit
-        hard_miss = hard_miss or (kind in ("num", "polar") and not hit)
-    coverage = found_weight / total
-    word_share = found_words / words if words else coverage
-    if hard_miss or not coverage or not word_share:
-        return 0.0, coverage
-    harmonic = 2 * coverage * word_share / (coverage + word_share)
-    return harmonic * 0.5**missing_names, coverage
-
-
-def _prefix_hit(key: str, keys: set[str]) -> bool:
-    """True when `key` and a quote word share a stem of five letters or more (nation/national)."""
-    return any(
-        min(len(key), len(k)) >= 5 and (k.startswith(key) or key.startswith(k)) for k in keys
-    )
-
-
-def _remove_markers(answer: str, valid: set[int]) -> tuple[str, list[tuple[int, list[int]]]]:
-    """The answer without markers, and each marker's position in it with its valid numbers."""
-    pieces: list[str] = []
-    marks: list[tuple[int, list[int]]] = []
-    last = length = 0
-    for match in _MARKER.finditer(answer):
-        pieces.append(answer[last : match.start()])
-        length += match.start() - last
-        marks.append(
-            (length, [n for n in map(int, re.findall(r"\d+", match.group(1))) if n in valid])
-        )
-        last = match.end()
-    pieces.append(answer[last:])
-    return "".join(pieces), marks
-
-
-def _find_normalized(claim: str, text: str) -> tuple[int, int] | None:
-    """Offsets of `claim` in `text`, ignoring case, curly-vs-straight quotes and whitespace runs."""
-    needle, _ = _normalize(claim)
-    if not needle.strip():
-        return None
-    hay, where = _normalize(text)
-    at = hay.find(needle)
-    if at < 0:
-        return None
-    return where[at], where[at + len(needle) - 1] + 1
-
-
-def _normalize(text: str) -> tuple[str, list[int]]:
-    """Normalized text and, for each of its characters, the offset it came from."""
-    chars: list[str] = []
-    where: list[int] = []
-    for i, c in enumerate(text):
-        if c.isspace():
-            if chars and chars[-1] == " ":
-                continue
-            c = " "
-        for piece in _NORMAL.get(c, c).lower():
-            chars.append(piece)
-            where.append(i)
-    return "".join(chars), where

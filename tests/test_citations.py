@@ -13,12 +13,14 @@ from index.models import Article
 from qa.citations import (
     VERIFY_THRESHOLD,
     build_citations,
+    drop_sources_block,
     find_quote,
     parse_markers,
     strip_invalid_markers,
     support_score,
 )
 from qa.models import Passage
+from qa.verify import PassageFacts, StoredQuote, verify_answer
 from tests.conftest import SAMPLE
 
 # (claim, a phrase of the passage that holds its facts). Paraphrases as an LLM writes them.
@@ -113,10 +115,10 @@ UNSUPPORTED = [
     ("Trump praised the Russia-China partnership in his inauguration speech.", "tough stance"),
     ("Xi said China would send troops to Ukraine.", "new heights"),
     ("Putin said China buys most of its oil from the United States.", "largest consumer"),
-    # Known miss: the same words with the roles swapped. Lexical support cannot see it.
+    # The same words with the roles swapped: the lexical score alone verified it; the roles
+    # check now sees Russia, not China, as the partner.
     ("China is Russia's fifth-largest trading partner.", "fifth-largest"),
 ]
-KNOWN_MISSES = {"China is Russia's fifth-largest trading partner."}
 
 
 @cache
@@ -225,22 +227,25 @@ def test_every_citation_quotes_the_article_exactly() -> None:
         assert passage.text[c.start - passage.start : c.end - passage.start] == c.quote
 
 
-def test_labelled_claims_at_the_threshold() -> None:
+def test_labelled_claims_verify_as_labelled() -> None:
     supported = [cite(claim, phrase).verified for claim, phrase in SUPPORTED]
     unsupported = {claim: cite(claim, phrase).verified for claim, phrase in UNSUPPORTED}
     assert len(supported) >= 12 and len(unsupported) >= 12
     assert all(supported), [c for (c, _), ok in zip(SUPPORTED, supported, strict=True) if not ok]
-    assert {claim for claim, ok in unsupported.items() if ok} == KNOWN_MISSES
+    assert not any(unsupported.values()), [c for c, ok in unsupported.items() if ok]
 
 
-def test_threshold_sits_in_the_measured_gap() -> None:
-    supported = [support_score(claim, cite(claim, phrase).quote) for claim, phrase in SUPPORTED]
-    unsupported = [
-        support_score(claim, cite(claim, phrase).quote)
-        for claim, phrase in UNSUPPORTED
-        if claim not in KNOWN_MISSES
-    ]
-    assert min(supported) >= VERIFY_THRESHOLD > max(unsupported)
+def test_every_unsupported_claim_gets_a_reason() -> None:
+    passages = sample_passages()
+    for claim, phrase in UNSUPPORTED:
+        (verdict,) = verify_answer(f"{claim} [{passage_with(phrase)}]", passages)
+        assert not verdict.verified and verdict.reason, claim
+        assert "cited text" in verdict.reason or "passage" in verdict.reason, verdict.reason
+
+
+def test_the_lexical_score_never_rejects_a_supported_paraphrase() -> None:
+    scores = [support_score(claim, cite(claim, phrase).quote) for claim, phrase in SUPPORTED]
+    assert min(scores) >= VERIFY_THRESHOLD
 
 
 def test_any_missing_number_makes_a_claim_unsupported() -> None:
@@ -264,9 +269,11 @@ def test_names_weigh_more_than_words() -> None:
     assert support_score("Putin called Xi his dear friend.", quote) == 1
     missing_name = support_score("Biden called Xi his dear friend.", quote)
     missing_word = support_score("Putin called Xi his dear ally.", quote)
-    assert missing_name < VERIFY_THRESHOLD and missing_name < missing_word
+    assert missing_name < missing_word
     assert support_score("Russians trade a lot.", "Russian trading grew") > 0
     assert support_score("", quote) == 0 and support_score("The.", quote) == 0
+    wrong = cite("Biden called Xi his dear friend.", "Putin waved at Xi")
+    assert not wrong.verified, "a name the passage lacks is a wrong entity"
 
 
 def test_a_paraphrase_finds_the_best_overlapping_sentence() -> None:
@@ -289,11 +296,14 @@ def test_one_citation_per_sentence_and_passage() -> None:
     passages = sample_passages()
     answer = "Putin called Xi his dear friend [2, 3]. Trade hit $900 billion [6]. Done."
     citations = build_citations(answer, passages)
+    # [3] holds Xi's "dear friend" sentence, not Putin's: it no longer verifies (the lexical
+    # score alone accepted it).
     assert [(c.sentence, c.n, c.verified) for c in citations] == [
         (0, 2, True),
-        (0, 3, True),
+        (0, 3, False),
         (1, 6, False),
     ]
+    assert "Putin" in citations[0].quote and "Xi Jinping addressed" in citations[1].quote
     assert build_citations(answer, passages) == citations, "deterministic"
 
 
@@ -312,3 +322,90 @@ def test_a_passage_whose_offsets_do_not_match_its_text_never_verifies() -> None:
     sentence = "Putin held a video conference with Chinese President Xi Jinping on Tuesday."
     (c,) = build_citations(f"{sentence} [1]", [broken])
     assert c.quote and not c.verified
+
+
+def test_a_marker_inside_article_text_is_not_a_citation() -> None:
+    text = "Officials said the plan [3] would cut emissions by half within a decade."
+    passages = [
+        Passage(1, "a", "a-0", 1.0, text, 0, len(text), "Plan"),
+        Passage(3, "b", "b-0", 0.5, "Unrelated: the weather was mild.", 0, 32, "Weather"),
+    ]
+    answer = f"{text} [1]"
+    (sentence,) = parse_markers(answer, {1, 3}, [p.text for p in passages])
+    assert sentence == (0, text, [1]), "the article's own [3] stays text"
+    citations = build_citations(answer, passages)
+    assert [(c.n, c.verified) for c in citations] == [(1, True)]
+    assert citations[0].quote == text
+    # Without the passages' text a bare [3] still reads as a marker (the model wrote it).
+    assert parse_markers("Emissions fall [3].", {1, 3}) == [(0, "Emissions fall.", [3])]
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        "\n\nSources:\n[1] Putin–Xi call (verified, chars 0–40)\n[2] Trade figures",
+        "\n\n**Sources**\n- [1] example.com, 2025-01-21",
+        "\n\nReferences: [1] https://example.com/putin-xi",
+        "\n[1] Putin–Xi call — example.com (verified, chars 3576–3668)",
+    ],
+)
+def test_a_model_written_sources_block_is_dropped(block: str) -> None:
+    answer = "Trade reached $245 billion in 2024 [1]." + block
+    assert strip_invalid_markers(answer, {1, 2}) == "Trade reached $245 billion in 2024 [1]."
+    assert drop_sources_block("Trade grew ✓ verified [1] (verified).") == "Trade grew [1]."
+
+
+def test_an_extractive_lead_in_line_is_one_sentence() -> None:
+    answer = (
+        'Vladimir Putin (reported 21 January 2025): "We build our ties on friendship. '
+        'These connections are self-sufficient." [2]\nTrade reached $245 billion [1].'
+    )
+    parsed = parse_markers(answer, {1, 2})
+    assert [(i, n) for i, _, n in parsed] == [(0, [2]), (1, [1])]
+    assert parsed[0][1].endswith('self-sufficient."')
+
+
+def sample_facts() -> dict[int, PassageFacts]:
+    """The sample's quotes as ingest finds them, per passage (clipped to it)."""
+    from index.nlp import load_nlp
+    from index.quotes import extract_quotes
+
+    quotes = extract_quotes(sample_article().text, load_nlp())
+    return {
+        p.n: PassageFacts(
+            tuple(
+                StoredQuote(
+                    max(q.start, p.start) - p.start,
+                    min(q.end, p.end) - p.start,
+                    q.speaker,
+                    q.direct,
+                )
+                for q in quotes
+                if q.start < p.end and p.start < q.end
+            ),
+            p.published_at,
+        )
+        for p in sample_passages()
+    }
+
+
+def test_the_sample_with_its_stored_quotes() -> None:
+    passages, facts = sample_passages(), sample_facts()
+    ties = "We build our ties on the basis of friendship, mutual trust and support"
+    n = passage_with(ties)
+    cases = {
+        f"“{ties}.” [{n}]": (False, "speaker"),
+        f"Putin said: “{ties}.” [{n}]": (True, ""),
+        f'Vladimir Putin (reported 21 January 2025): "{ties}." [{n}]': (True, ""),
+        f'Xi Jinping (reported 21 January 2025): "{ties}." [{n}]': (False, "speaker"),
+        f"Putin said the war was destroying Russia. [{passage_with('destroying')}]": (
+            False,
+            "attribution",
+        ),
+        f"Trump said the war was destroying Russia. [{passage_with('destroying')}]": (True, ""),
+    }
+    for answer, expected in cases.items():
+        (verdict,) = verify_answer(answer, passages, facts)
+        assert (verdict.verified, verdict.check) == expected, (answer, verdict.reason)
+    (citation,) = build_citations(f"Putin said: “{ties}.” [{n}]", passages, facts)
+    assert citation.verified and ties in citation.quote

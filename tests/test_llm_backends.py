@@ -47,7 +47,8 @@ def check_citations(result: Answer) -> None:
         assert passage.text[c.start - passage.start : c.end - passage.start] == c.quote
         sentence = _sentences(result.answer)[c.sentence]
         supported = support_score(sentence, c.quote) >= VERIFY_THRESHOLD
-        assert c.verified == supported, (sentence, c.quote)
+        # The structural checks can reject lexically close claims, never accept distant ones.
+        assert supported or not c.verified, (sentence, c.quote)
 
 
 def _sentences(text: str) -> list[str]:

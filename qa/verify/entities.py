@@ -1,0 +1,38 @@
+"""Names a question asks about that the retrieved passages never mention ("How much did trade
+between India and China reach?" over passages about Russia and China)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from index.names import TITLES
+from qa.models import Passage
+from qa.verify.case import key_found
+from qa.verify.lexical import STOPWORDS
+from qa.verify.names import acronym_found, fold
+
+_NAME = re.compile(r"\b[A-Z][\w'’.\-]*")
+_QUESTION_WORDS = frozenset(
+    "who what when where why how which did does do is are was were tell can could will would "
+    "should has have had list name give show explain summarize compare".split()
+)
+_WORD = re.compile(r"[\w'’.\-]+")
+
+
+def missing_names(question: str, passages: Sequence[Passage]) -> list[str]:
+    """The question's names (capitalized words, titles and question words aside) that no
+    passage mentions, as written in the question, in order."""
+    text = " ".join(p.text for p in passages)
+    words = {fold(w.strip(".'’")) for w in _WORD.findall(text)}
+    out: list[str] = []
+    for match in _NAME.finditer(question):
+        raw = re.sub(r"['’]s$", "", match.group()).rstrip(".")
+        low = fold(raw)
+        if low in STOPWORDS or low in _QUESTION_WORDS or low in TITLES or len(low) < 2:
+            continue
+        if key_found(low, words) or (raw.isupper() and acronym_found(raw, text)):
+            continue
+        if raw not in out:
+            out.append(raw)
+    return out
