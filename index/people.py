@@ -63,7 +63,9 @@ class People:
         intros = {w: span for w, span in intros.items() if span is not None}
         if nlp is not None and intros:
             spans = sorted(set(intros.values()))
-            for doc in nlp.pipe([text[s:e] for s, e in spans], batch_size=64):
+            from index.nlp import parse
+
+            for doc in parse(nlp, [text[s:e] for s, e in spans]):
                 people.add(ent.text for ent in doc.ents if ent.label_ == "PERSON")
         for word, at in unknown.items():  # NER found nothing: given name + surname
             if len(people.fullest(word, at).split()) < 2:

@@ -77,7 +77,7 @@ def extract_quotes(text: str, nlp: Any, known_names: Iterable[str] = ()) -> list
 def analyse(text: str, nlp: Any, known_names: Iterable[str] = ()) -> Analysis:
     """Parse the sentences that can hold speech; attribute every quote; collect the names."""
     units = _units(text)
-    docs = list(nlp.pipe([u.parse_text for u in units], batch_size=64))
+    docs = _parse(nlp, units)
     quoted = [(s.start, s.end) for u in units for s in u.quotes]
     people = People.from_parses(text, list(zip(units, docs, strict=True)), quoted, nlp)
     people.add(known_names)
@@ -132,6 +132,12 @@ def analyse(text: str, nlp: Any, known_names: Iterable[str] = ()) -> Analysis:
     )
     quotes = _without_overlaps(sorted(quotes, key=lambda q: (q.start, q.end)))
     return Analysis(quotes, entities, sorted(people.names))
+
+
+def _parse(nlp: Any, units: list[Unit]) -> list[Any]:
+    from index.nlp import parse
+
+    return parse(nlp, [u.parse_text for u in units])
 
 
 def _without_overlaps(quotes: list[Quote]) -> list[Quote]:

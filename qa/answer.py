@@ -10,15 +10,24 @@ from pathlib import Path
 from typing import Any
 
 from index.catalog import Filters
-from qa.citations import build_citations, strip_invalid_markers
+from qa.citations import strip_invalid_markers
 from qa.config import Settings
 from qa.errors import EmptyIndexError, QAError
-from qa.models import Answer
+from qa.models import Answer, Passage
 from qa.prompting import REFUSAL
 from qa.reading import read_question
 from qa.relevance import MIN_SIMILARITY, is_answerable
 from qa.retrieve import Retriever
 from qa.untrusted import clean_question
+from qa.verified import (
+    fallback,
+    passage_facts,
+    sentences_json,
+    stream_sentences,
+    unverified,
+    verify,
+)
+from qa.verify import missing_names
 
 _REFUSAL_PATTERN = re.compile(
     r"\b(do(es)? not (say|mention|answer|contain|quote)|don't (say|mention)|no information|"
@@ -118,22 +127,35 @@ def answer_stream(
     passages = retrieval.passages
     if not passages:
         _require_articles(retriever)
-    text = ""
+    facts = passage_facts(passages)
+    raw: list[str] = []
+    missing = missing_names(standalone, passages) if passages else []
     # A sentence dating something in the question's date range answers "what happened in …".
     dated = reading.phrase is not None and any(p.dated for p in passages)
-    if dated or is_answerable(standalone, passages, retrieval.best_similarity, min_similarity):
-        for token in backend.generate(standalone, passages, history):
-            text += token
-            yield token
+    answerable = dated or is_answerable(
+        standalone, passages, retrieval.best_similarity, min_similarity
+    )
+    if missing and answerable:  # "India–China trade" over passages about Russia and China
+        note = wrong_entity_note(missing, passages)
+        raw.append(note)
+        yield note
+    elif answerable:
+        tokens = backend.generate(standalone, passages, history)
+        yield from stream_sentences(tokens, passages, facts, raw)
     t_generated = time.perf_counter()
-    text = strip_invalid_markers(text, {p.n for p in passages}).strip()
-    citations = build_citations(text, passages) if text else []
+    text = strip_invalid_markers("".join(raw), {p.n for p in passages}).strip()
+    verdicts, citations = verify(text, passages, facts)
     refused = not citations and (not text or bool(_REFUSAL_PATTERN.search(text)))
     if refused:
         if not text:
             yield REFUSAL
         text = REFUSAL if not text else text
         citations = []
+        verdicts, _ = verify(text, passages, facts)
+    doubtful = unverified(verdicts)
+    spare = (
+        fallback(standalone, passages, facts) if doubtful and backend.name != "extractive" else None
+    )
     timings = {
         "rewrite": (t_rewrite - started) * 1000,
         "retrieve": (t_retrieved - t_rewrite) * 1000,
@@ -151,7 +173,18 @@ def answer_stream(
         timings_ms=timings,
         filters=reading.filters_json(),
         searched=reading.searched(),
+        sentences=sentences_json(verdicts),
+        unverified_sentences=doubtful,
+        fallback=spare,
     )
+
+
+def wrong_entity_note(missing: list[str], passages: list[Passage]) -> str:
+    """Say which names the question asks about that the passages never mention."""
+    names = " and ".join(missing)
+    about = passages[0].title if passages else ""
+    hint = f" The nearest article is “{about}”." if about else ""
+    return f"The articles I have do not mention {names}.{hint}"
 
 
 def _require_articles(retriever: Retriever) -> None:

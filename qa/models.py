@@ -68,6 +68,8 @@ class Citation:
     start: int
     end: int
     verified: bool
+    speaker: str | None = None  # the stored speaker when the cited text is someone's words
+    reason: str = ""  # why it is not verified ("" when it is)
 
     def to_json(self) -> dict[str, Any]:
         """The citation as `qa ask --json` prints it."""
@@ -89,6 +91,11 @@ class Answer:
     # The filters the search used, those the question's date words added included (`Reading`).
     filters: dict[str, Any] = field(default_factory=dict)
     searched: str | None = None  # "searched articles from 2022-02-01 to 2022-02-28 (…)"
+    # Each sentence with its verdict; the claims not verified; and, when a model's answer has
+    # one, the verified extractive answer for the same passages (same shape, kept apart).
+    sentences: list[dict[str, Any]] = field(default_factory=list)
+    unverified_sentences: list[str] = field(default_factory=list)
+    fallback: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The `qa ask --json` object."""
@@ -103,4 +110,7 @@ class Answer:
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
             "filters": self.filters,
             "searched": self.searched,
+            "sentences": self.sentences,
+            "unverified_sentences": self.unverified_sentences,
+            "fallback": self.fallback,
         }

@@ -46,6 +46,11 @@ ANSWER_KEYS = {  # the `qa ask --json` / `/ask` object
     "passages",
     "backend",
     "timings_ms",
+    "filters",
+    "searched",
+    "sentences",
+    "unverified_sentences",
+    "fallback",
 }
 
 

@@ -26,9 +26,9 @@ from qa.verify.support import Span, best_window, context
 
 _MID_SENTENCE_CAPITAL = re.compile(r"(?<=[a-z0-9,;:)] )[A-Z][\w'’-]+")
 _NOTE = re.compile(
-    r"\b(do(es)? not (say|mention|answer|contain|give|state)|don't (say|mention)|no information|"
-    r"not (mentioned|stated)|cannot (answer|find)|only others|give this figure for|"
-    r"could not be dated)\b",
+    r"\b(do(es)? not (say|mention|answer|contain|give|state|quote)|don't (say|mention)|"
+    r"no information|not (mentioned|stated)|cannot (answer|find)|only others|only report|"
+    r"give this figure for|could not be dated|were ignored)\b|^\s*note:",
     re.I,
 )
 
@@ -133,8 +133,9 @@ def _parse(texts: list[str], nlp: Any, timing: Timing) -> dict[str, Any]:
 
         nlp = load_nlp()
     started, cpu = time.perf_counter(), time.thread_time()
-    with nlp.select_pipes(enable=[p for p in ("tok2vec", "parser") if p in nlp.pipe_names]):
-        docs = list(nlp.pipe([for_parsing(t) for t in texts]))
+    from index.nlp import parse
+
+    docs = parse(nlp, [for_parsing(t) for t in texts], disable=("ner",))
     timing.parse_ms += (time.perf_counter() - started) * 1000
     timing.parse_cpu_ms += (time.thread_time() - cpu) * 1000
     return dict(zip(texts, docs, strict=True))
