@@ -39,7 +39,14 @@ SPEECH_VERBS = frozenset(
 )
 # Verbs whose clause is reported speech ("Putin stated that …", "Xi voiced his hope that …").
 REPORT_VERBS = SPEECH_VERBS | frozenset(
-    "voice voiced voices express expressed expresses believe believes believed hope hoped".split()
+    "voice voiced voices express expressed expresses believe believes believed hope hoped "
+    "refer refers referred referring".split()
+)
+# Verbs that report how someone named a thing: "describing China as Russia's top trading partner".
+_NAMING_AS = frozenset(
+    """describe describes described describing refer refers referred referring call calls called
+    calling label labels labeled labelled labeling labelling characterize characterizes
+    characterized characterise characterised brand branded dub dubbed hail hails hailed""".split()
 )
 # Secondary sources: "X said …, Yonhap reported" / "according to a video": X is the speaker.
 _RELAYS = frozenset("reported reports according read reads continued continues".split())
@@ -222,8 +229,22 @@ def _subject(verb: Any) -> Any:
         if node.dep_ in ("advcl", "conj", "xcomp") and node.head is not node:
             node = node.head
             continue
+        if _participle_after_comma(node):  # "X emphasized the ties, describing China as …"
+            node = node.head.head
+            continue
         return None
     return None
+
+
+def _participle_after_comma(node: Any) -> bool:
+    """A ", describing …" clause the parser hung on the object rather than on the verb."""
+    return (
+        node.dep_ == "acl"
+        and node.lower_.endswith("ing")
+        and node.i > 0
+        and node.doc[node.i - 1].text == ","
+        and node.head.dep_ == "dobj"
+    )
 
 
 def _is_placeholder(token: Any) -> bool:
@@ -328,4 +349,30 @@ def _reported_clause(verb: Any) -> tuple[Any, Any] | None:
                     tokens.pop()
                 if len(tokens) >= 3 and tokens[0].i > verb.i:
                     return tokens[0], tokens[-1]
-    return None
+    return _named_as(verb) if verb.lower_ in _NAMING_AS else None
+
+
+def _named_as(verb: Any) -> tuple[Any, Any] | None:
+    """First and last tokens of "X as Y" after a naming verb ("described [China as a partner]",
+    "referred to [China as a key ally]")."""
+    named = [c for c in verb.children if c.dep_ == "dobj"]
+    named += [
+        g
+        for c in verb.children
+        if c.dep_ == "prep" and c.lower_ == "to"
+        for g in c.children
+        if g.dep_ == "pobj"
+    ]
+    as_ = [c for c in verb.children if c.dep_ == "prep" and c.lower_ == "as"]
+    as_ += [c for n in named for c in n.children if c.dep_ == "prep" and c.lower_ == "as"]
+    if not named or not as_:
+        return None
+    what = [g for g in as_[0].children if g.dep_ == "pobj"]
+    if not what:
+        return None
+    first = min(named, key=lambda t: t.i)
+    first = min(first.subtree, key=lambda t: t.i)
+    last = max(what[0].subtree, key=lambda t: t.i)
+    if first.i <= verb.i or last.i - first.i < 2:
+        return None
+    return first, last

@@ -81,7 +81,7 @@ def test_prompt_injection_in_an_article_does_not_change_the_answer(ask, index_co
     )
     index_copy.ingest([evil])
     after = ask("What did Putin say about trade?")
-    assert "collapsed" not in after.answer and "245 billion" in after.answer
+    assert "collapsed" not in after.answer and "trading partner" in after.answer
     assert [c.quote for c in after.citations if c.article_id != evil.id] == [
         c.quote for c in before.citations
     ]
@@ -170,6 +170,8 @@ def test_ask_json_through_the_cli(built_index, tmp_path) -> None:
         "start",
         "end",
         "verified",
+        "speaker",
+        "reason",
     }
     assert all(set(c) == citation_keys for c in data["citations"])
     assert set(data["passages"][0]) == {

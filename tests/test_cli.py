@@ -54,7 +54,16 @@ def test_ingest_reports_every_bad_input_and_indexes_the_rest(tmp_path) -> None:
 
     rows = json.loads(run_qa("list", "--json", data_dir=data).stdout)
     assert [r["title"] for r in rows] == ["Harbor bridge reopens", "Snow closes schools"]
-    assert set(rows[0]) == {"id", "title", "outlet", "url", "published_at", "chunks"}
+    assert set(rows[0]) == {
+        "id",
+        "title",
+        "outlet",
+        "url",
+        "published_at",
+        "chunks",
+        "title_source",
+        "published_at_source",
+    }
     assert rows[1]["outlet"] == "example.no"
 
     shown = json.loads(run_qa("show", rows[0]["id"][:8], "--json", data_dir=data).stdout)

@@ -121,7 +121,10 @@ def test_delete_removes_article_vectors_and_lexical_rows(index_copy) -> None:
 def test_listing_and_filters_use_the_catalog(index_copy) -> None:
     rows = index_copy.catalog.list_articles()
     assert len(rows) == CORPUS_ARTICLES
-    assert {"id", "title", "outlet", "url", "published_at", "chunks"} == set(rows[0])
+    assert {"id", "title", "outlet", "url", "published_at", "chunks"} | {
+        "title_source",
+        "published_at_source",
+    } == set(rows[0])
     cnn = index_copy.catalog.list_articles(Filters(outlets=("cnn.com",)))
     assert cnn and all(r["outlet"] == "cnn.com" for r in cnn)
     dated = index_copy.catalog.list_articles(Filters(since=20250101, until=20250131))

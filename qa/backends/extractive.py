@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from index.sentences import split_sentences
-from qa.backends.speaker_answer import speaker_answer
+from qa.backends.speaker_answer import Statement, lead_in, speaker_answer
 from qa.citations import STOPWORDS, Term, parse_markers, terms
 from qa.injection import CITATION_LIKE, find_injections, injection_note
 from qa.models import Passage
@@ -80,7 +80,7 @@ class ExtractiveBackend:
             chosen = sorted(self._select(question, passages), key=lambda s: (s.rank, s.start))
             if not chosen:
                 return
-            pieces = [f"{s.text} [{s.passage.n}]" for s in chosen]
+            pieces = [_attributed(s) for s in chosen]
             answer = " ".join(pieces)
             if len(parse_markers(answer, {s.passage.n for s in chosen})) != len(chosen):
                 answer = "\n".join(pieces)  # a newline always ends a sentence (after "U.S.")
@@ -136,7 +136,9 @@ class ExtractiveBackend:
         scored.sort(key=lambda item: (-item[0], item[2].rank, item[2].start))
         # A sentence holding under half the topic the best one holds is off the point.
         # ("Where …" questions look for the place more than for every topic word.)
-        floor = (0.25 if kind else 0.5) * max((item[1] for item in scored), default=0.0)
+        floor = (0.25 if kind in ("place", "date") else 0.5) * max(
+            (item[1] for item in scored), default=0.0
+        )
         chosen: list[_Sentence] = []
         for _, on_topic, sentence in scored:
             if len(chosen) == self.max_sentences:
@@ -342,3 +344,20 @@ def _similar(a: _Sentence, b: _Sentence) -> bool:
     """Jaccard similarity of content terms above 0.6: the second sentence adds little."""
     union = a.keys | b.keys
     return bool(union) and len(a.keys & b.keys) / len(union) > 0.6
+
+
+def _attributed(sentence: _Sentence) -> str:
+    """The cited sentence; a quote that does not name its speaker gets the speaker and date as a
+    lead-in, so nobody's words are shown as the article's (or someone else's)."""
+    passage = sentence.passage
+    for span in passage.spoken:
+        overlaps = (
+            span.start - passage.start < sentence.end and sentence.start < span.end - passage.start
+        )
+        if not (overlaps and span.direct and span.named):
+            continue
+        if any(part in sentence.text for part in span.speaker.split() if len(part) > 2):
+            break
+        statement = Statement(passage, span, sentence.start, sentence.end)
+        return lead_in(statement)
+    return f"{sentence.text} [{passage.n}]"

@@ -15,6 +15,7 @@ from datetime import date
 
 from index.names import name_matches
 from qa.citations import terms
+from qa.injection import find_injections
 from qa.models import Passage, SpokenSpan
 from qa.question import SpeakerQuestion, speaker_question
 
@@ -40,6 +41,8 @@ class Statement:
 def speaker_answer(question: str, passages: list[Passage], most: int = 3) -> str | None:
     """The answer text with [n] markers, or None when the question is not about someone's words
     (or no passage names anyone it could be)."""
+    if not any(p.spoken for p in passages):
+        return None  # no parse facts (an unparsed index, hand-made passages): nothing to go on
     asked = speaker_question(question, lambda name: _known(name, passages))
     if asked is None:
         return None
@@ -76,13 +79,19 @@ def _statements(name: str, passages: list[Passage]) -> list[Statement]:
     """The sentences of the passages in which `name` speaks, once each."""
     found: dict[tuple[str, int], Statement] = {}
     for passage in passages:
+        injected = find_injections(passage.text)
         for span in passage.spoken:
             if not name_matches(name, span.speaker):
                 continue
-            start = max(span.sentence_start - passage.start, 0)
-            end = min(span.sentence_end - passage.start, len(passage.text))
+            start = span.sentence_start - passage.start
+            end = span.sentence_end - passage.start
+            # A sentence cut by the chunk edge would be quoted half; instructions to an AI are
+            # never anyone's words, whoever the parse says is speaking in them.
+            whole = 0 <= start < end <= len(passage.text)
+            if not whole or any(a < end and start < b for a, b in injected):
+                continue
             key = (passage.article_id, span.sentence_start)
-            if end > start and key not in found:
+            if key not in found:
                 found[key] = Statement(passage, span, start, end)
     return list(found.values())
 

@@ -88,7 +88,10 @@ def check_lead_in(case: Case) -> Finding | None:
 
 def check_attribution(case: Case) -> Finding | None:
     """Words the claim gives to X are X's in the cited text: the stored speaker of the quote
-    that holds them, or the subject of the speech verb whose clause holds them."""
+    that holds them, or the subject of the speech verb whose clause holds them. A lead-in's
+    speaker is checked by `check_lead_in`; its body is the passage's own words."""
+    if case.lead_in is not None:
+        return None
     claimed = claimed_speakers(case.claim)
     if not claimed:
         return None
