@@ -8,7 +8,8 @@ from typing import Any
 
 from qa.models import Answer
 from qa.service import QAService, RequestRefusedError
-from ui.format import chat_answer_html, error_html, link_markers, question_html, sources_panel
+from ui.answer_html import answer_html, chat_answer_html
+from ui.format import error_html, question_html, sources_panel
 from ui.security import Scrubber, visitor_message
 
 Messages = list[dict[str, Any]]
@@ -76,7 +77,7 @@ def respond(
                 final = item
             else:
                 text += item
-                chat[-1] = {"role": "assistant", "content": link_markers(text, (), turn) + TYPING}
+                chat[-1] = {"role": "assistant", "content": answer_html(text, (), turn) + TYPING}
                 yield "", chat, panel, state
         assert final is not None, "the answer stream ended without an answer"
         cited = {p.article_id for p in final.passages}
