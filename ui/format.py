@@ -262,7 +262,8 @@ def sources_html(answer: Answer, turn: int = 0, pasted: Collection[str] = ()) ->
         groups = _by_article(items)
         return "".join(source_card(g, turn, _article_of(g[0]) in pasted) for g in groups)
 
-    if answer.refused or not answer.citations:
+    citations = [*answer.citations, *fallback_citations(answer)]
+    if answer.refused or not citations:
         if not answer.passages:
             return '<p class="note">No sources found in the indexed articles.</p>'
         note = (
@@ -272,8 +273,19 @@ def sources_html(answer: Answer, turn: int = 0, pasted: Collection[str] = ()) ->
         )
         body = cards((p.n, p, []) for p in answer.passages)
         return f'<p class="note refusal">{esc(note)}</p>{body}'
-    numbers = sorted({c.n for c in answer.citations})
-    return cards((n, by_n.get(n), [c for c in answer.citations if c.n == n]) for n in numbers)
+    numbers = sorted({c.n for c in citations})
+    return cards((n, by_n.get(n), [c for c in citations if c.n == n]) for n in numbers)
+
+
+def fallback_citations(answer: Answer) -> list[Citation]:
+    """The extractive fallback's citations (same passages), so its [n] links have cards."""
+    out = []
+    for data in (answer.fallback or {}).get("citations") or ():
+        try:
+            out.append(Citation(**data))
+        except TypeError:  # a shape we do not know: its markers keep their plain links
+            continue
+    return out
 
 
 def _article_of(item: Cited) -> str:

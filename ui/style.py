@@ -46,7 +46,7 @@ CSS = """
   border-left-color: var(--color-accent); background: var(--color-accent-soft); }
 .source-card blockquote { margin: 6px 0 0 0; font-size: .92em; }
 /* Untrusted text never reorders what is around it (U+202E in a title, an outlet, a quote). */
-bdi, .source-card .title, .source-card .meta, .source-card .passage, #chat .message bdi,
+bdi, .source-card .title, .source-card .meta, .said-who, .source-card .passage, #chat .message bdi,
 #articles [role=gridcell], #articles td { unicode-bidi: isolate; }
 mark.quote { background: #fde68a; color: inherit; padding: 0 1px; border-radius: 2px; }
 mark.quote.unverified { background: #fecaca; text-decoration: underline dotted #b91c1c; }
@@ -71,6 +71,28 @@ a.cite:hover { text-decoration: underline; }
 #question textarea::placeholder { text-overflow: ellipsis; }
 /* Narrow windows: the sources go under the chat, so the question box keeps its width. */
 @media (max-width: 900px) { #ask-row { flex-direction: column; } }
+/* Answer sentences: ✓ or ⚠ with the reason; speaker lead-ins; the labelled fallback. */
+.check.ok { color: #15803d; font-weight: 700; font-size: .85em; }
+.check.unverified { color: #b91c1c; background: #fee2e2; border-radius: 4px; padding: 0 4px;
+  font-size: .85em; font-weight: 600; }
+.sentence.note { color: var(--body-text-color-subdued); }
+.said { margin: 2px 0 6px 0; }
+.said-who { font-weight: 600; }
+.said-when, .inferred { color: var(--body-text-color-subdued); font-size: .9em; }
+.inferred { font-style: italic; }
+.said-quote { font-style: italic; }
+.fallback { margin-top: 10px; border-left: 3px solid #f59e0b; padding: 4px 0 4px 8px; }
+.fallback-head { font-weight: 600; color: #92400e; font-size: .9em; margin-bottom: 4px; }
+/* Quotes tab. */
+#quotes-list { max-height: 720px; overflow-y: auto !important; padding-right: 6px; }
+.quote-card blockquote.said-sentence { margin: 6px 0; line-height: 1.5; white-space: pre-wrap; }
+mark.quote.said { background: #fde68a; }
+mark.quote.reported { background: #e0f2fe; }
+.badge.kind { background: var(--background-fill-secondary); color: var(--body-text-color); }
+.badge.kind.unnamed { background: #fef3c7; color: #92400e; }
+.quote-source { font-size: .9em; }
+.quote-card details.also summary { cursor: pointer; font-size: .85em;
+  color: var(--body-text-color-subdued); }
 #articles, #articles * { font-family: var(--font) !important; }
 #articles [data-col="4"] * { font-family: var(--font-mono) !important; font-size: .92em; }
 """
