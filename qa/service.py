@@ -300,11 +300,17 @@ class QAService:
         return [(r[0], r[1]) for r in rows]
 
     def quotes(
-        self, speaker: str = "", about: str = "", limit: int | None = None
+        self,
+        speaker: str = "",
+        about: str = "",
+        since: str | None = None,
+        until: str | None = None,
+        limit: int | str | None = None,
     ) -> list[StoredQuote]:
         """Stored quotes as `qa quotes` lists them: by a speaker (whole words of the name, case
-        and accents ignored), about a topic (FTS5 on the quote and its sentence), newest first,
-        unknown dates last. Read-only; safe for visitors."""
+        and accents ignored), about a topic (FTS5 on the quote and its sentence), from articles
+        published in [since, until], newest first, unknown dates last. Read-only; safe for
+        visitors (values capped: text at max_question_chars, at most MAX_QUOTES quotes)."""
         for name, value in (("speaker", speaker), ("about", about)):
             if len(value or "") > self.settings.max_question_chars:
                 raise RequestRefusedError(
@@ -317,10 +323,19 @@ class QAService:
             raise RequestRefusedError(
                 f"limit must be a whole number, not {str(limit)[:20]!r}"
             ) from exc
+        try:
+            dates = make_filters(since=(since or "")[:40] or None, until=(until or "")[:40] or None)
+        except ValueError as exc:
+            raise RequestRefusedError(str(exc)) from exc
+        words = tokens(speaker or "")
+        if (speaker or "").strip() and not words:
+            return []  # a name with no letters matches nobody (not everybody)
         return search_quotes(
             self.index.catalog.reader,
-            speaker_words=tokens(speaker or ""),
+            speaker_words=words,
             about=(about or "").strip() or None,
+            since=dates.since,
+            until=dates.until,
             limit=max(1, min(wanted, MAX_QUOTES)),
         )
 
