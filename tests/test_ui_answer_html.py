@@ -1,5 +1,5 @@
 """The chat's answer HTML: each sentence's verification state, lead-ins, dates searched, the
-labelled extractive fallback, and "date inferred from the text" on cards."""
+labelled extractive fallback, "date inferred from the text" on cards, and the Quotes tab's cards."""
 
 from __future__ import annotations
 
@@ -125,3 +125,29 @@ def test_stream_flags_each_unverified_sentence_as_it_comes() -> None:
     out = stream_html(pieces)
     assert out.count('class="check unverified"') == 1
     assert "⚠ not verified: <bdi>no citation</bdi>" in out and "<b>" not in out
+
+
+def test_quote_cards_group_the_same_words_and_mark_unnamed_speakers() -> None:
+    from index.facts import StoredQuote
+    from index.models import Article
+    from ui.quotes import group_quotes, quote_card
+
+    text = 'Officials said the talks "went well, very well" on Monday.'
+    start = text.index("went")
+    end = text.index('"', start)
+
+    def said(article_id: str, speaker: str = "officials", named: bool = False) -> StoredQuote:
+        return StoredQuote(article_id, speaker, named, text[start:end], True, start, end, 0,
+                           len(text), "2025-01-0" + article_id[-1])  # fmt: skip
+
+    articles = {
+        f"a{i}": Article(f"a{i}", f"Talks <{i}>", text, "h", "Wire", None, published_at=None)
+        for i in (1, 2)
+    }
+    groups = group_quotes([said("a2"), said("a1"), said("a1", "Anna Lind", True)])
+    assert len(groups) == 2 and [q.article_id for q in groups[0].others] == ["a1"]
+    card = quote_card(groups[0], articles)
+    assert '<span class="badge kind unnamed"' in card and "direct quote" in card
+    assert "also in 1 article</summary>" in card and "Talks &lt;1&gt;" in card
+    assert '<mark class="quote said">went well, very well</mark>' in card
+    assert "unnamed" not in quote_card(groups[1], articles)

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 
 from qa.service import DEFAULT_QUOTES, PASTED, QAService
 from ui.format import error_html, esc, iso, iso_html, iso_text, meta_html
+from ui.security import Scrubber, visitor_message
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # types only: ui reads the index through QAService
     from index.facts import StoredQuote
     from index.models import Article
-from ui.security import Scrubber, visitor_message
 
 PICK = (
     '<div class="sources-empty">Pick a person (or type part of a name), or type what they '

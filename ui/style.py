@@ -27,8 +27,9 @@ CSS = """
 #app-header p { margin: 2px 0 0 0; color: var(--body-text-color-subdued); }
 .app-footer { text-align: center; padding: 4px 0; }
 #sources { max-height: 610px; overflow-y: auto !important; padding-right: 6px; }
-#sources .sources-empty { color: var(--body-text-color-subdued); padding: 24px 8px;
-  text-align: center; border: 1px dashed var(--border-color-primary); border-radius: 8px; }
+#sources .sources-empty, #quotes-list .sources-empty {
+  color: var(--body-text-color-subdued); padding: 24px 8px; text-align: center;
+  border: 1px dashed var(--border-color-primary); border-radius: 8px; }
 #sources details.turn { margin-bottom: 10px; }
 #sources details.turn > summary { cursor: pointer; font-weight: 600; margin-bottom: 6px;
   color: var(--body-text-color-subdued); }
