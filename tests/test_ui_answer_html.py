@@ -151,3 +151,15 @@ def test_quote_cards_group_the_same_words_and_mark_unnamed_speakers() -> None:
     assert "also in 1 article</summary>" in card and "Talks &lt;1&gt;" in card
     assert '<mark class="quote said">went well, very well</mark>' in card
     assert "unnamed" not in quote_card(groups[1], articles)
+
+
+def test_library_table_says_when_a_date_was_inferred() -> None:
+    from ui.library import date_cell
+
+    assert date_cell({"published_at": "2025-01-05", "published_at_source": "text"}) == (
+        "2025-01-05 (inferred from the text)"
+    )
+    assert date_cell({"published_at": "2025-01-05", "published_at_source": "metadata"}) == (
+        "2025-01-05"
+    )
+    assert date_cell({"published_at": None}) == "unknown"
