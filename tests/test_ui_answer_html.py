@@ -42,8 +42,8 @@ def verified_answer(**kw) -> Answer:
 
 def test_each_sentence_shows_its_verification_state() -> None:
     out = chat_answer_html(verified_answer())
-    assert out.count('class="check ok"') == 1
-    assert out.count('class="check unverified"') == 2
+    assert out.count('class="verdict ok"') == 1
+    assert out.count('class="verdict unverified"') == 2
     # The sentence without a marker is unverified too, with its reason.
     assert 'aria-label="not verified: \u2068no citation: nothing supports it\u2069"' in out
     assert "⚠ not verified: <bdi>no citation: nothing supports it</bdi>" in out
@@ -57,7 +57,7 @@ def test_each_sentence_shows_its_verification_state() -> None:
 def test_notes_get_no_mark_and_are_not_counted() -> None:
     note = sentence("The articles do not say.", [], False, "a note, not a claim", "note")
     out = chat_answer_html(verified_answer(sentences=[note], unverified_sentences=[]))
-    assert "check" not in out and 'class="sentence note"' in out and "not verified" not in out
+    assert "verdict" not in out and 'class="sentence note"' in out and "not verified" not in out
 
 
 def test_speaker_lead_in_is_a_block_with_its_state() -> None:
@@ -71,7 +71,7 @@ def test_speaker_lead_in_is_a_block_with_its_state() -> None:
     )
     assert '<div class="said"><span class="said-who"><bdi>Xi Jinping</bdi></span>' in out
     assert '<span class="said-when">(reported 21 January 2025)</span>' in out
-    assert 'class="check ok"' in out and "not verified" not in out
+    assert 'class="verdict ok"' in out and "not verified" not in out
 
 
 def test_fallback_is_shown_labelled_and_gets_cards() -> None:
@@ -88,7 +88,7 @@ def test_fallback_is_shown_labelled_and_gets_cards() -> None:
     head = "The openai answer above has sentences the articles do not support."
     assert '<div class="fallback" role="note"><div class="fallback-head">⚠ ' + head in out
     body = out.split('class="fallback-body"')[1]
-    assert 'class="check ok"' in body and "not verified" not in body
+    assert 'class="verdict ok"' in body and "not verified" not in body
     # Cards exist for what only the fallback cites (here the model's citation is dropped).
     panel = sources_html(replace(a, citations=[], fallback=spare))
     assert 'id="src-0-1"' in panel and "No verified citation" not in panel
@@ -123,7 +123,7 @@ def test_stream_flags_each_unverified_sentence_as_it_comes() -> None:
         " Xi <b>loves</b> cats. ⚠ not verified: no citation",
     ]
     out = stream_html(pieces)
-    assert out.count('class="check unverified"') == 1
+    assert out.count('class="verdict unverified"') == 1
     assert "⚠ not verified: <bdi>no citation</bdi>" in out and "<b>" not in out
 
 

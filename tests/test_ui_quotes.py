@@ -205,11 +205,11 @@ def test_chat_marks_each_unverified_sentence_and_offers_the_fallback(app_url: st
     content = reply["output"]["data"][1][-1]["content"]
     html = content if isinstance(content, str) else "".join(c.get("text", "") for c in content)
     answer, _, fallback = html.partition('class="fallback"')
-    marks = re.findall(r'class="check (ok|unverified)"', answer)
+    marks = re.findall(r'class="verdict (ok|unverified)"', answer)
     assert marks == ["ok", "unverified", "unverified"], answer
     assert 'aria-label="not verified: \u2068no citation' in answer
     assert "⚠ 2 of 3 sentences not verified" in answer
     assert "The openai answer above has sentences the articles do not support" in fallback
     assert (
-        'class="check ok"' in fallback and "not verified" not in fallback.split("</div></div>")[0]
+        'class="verdict ok"' in fallback and "not verified" not in fallback.split("</div></div>")[0]
     )

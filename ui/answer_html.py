@@ -72,13 +72,15 @@ def said_html(
 
 
 def state_html(verified: bool, reason: str = "") -> str:
-    """✓ for a verified sentence; "⚠ not verified: REASON" (with an aria-label) otherwise."""
+    """✓ for a verified sentence; "⚠ not verified: REASON" otherwise. Both carry an aria-label
+    and the same words as a title (Gradio's sanitizer drops aria-label; the page's script
+    puts it back from the title, see ui/style.py)."""
     if verified:
         hint = f'role="img" aria-label="verified" title="{VERIFIED_HINT}"'
-        return f' <span class="check ok" {hint}>✓</span>'
-    why = f"{NOT_VERIFIED}: {iso_text(reason)}" if reason else NOT_VERIFIED
+        return f' <span class="verdict ok" {hint}>✓</span>'
+    why = esc(f"{NOT_VERIFIED}: {iso_text(reason)}" if reason else NOT_VERIFIED)
     return (
-        f' <span class="check unverified" role="note" aria-label="{esc(why)}">'
+        f' <span class="verdict unverified" role="note" aria-label="{why}" title="{why}">'
         f"⚠ {NOT_VERIFIED}{': ' + iso(reason) if reason else ''}</span>"
     )
 

@@ -73,8 +73,8 @@ a.cite:hover { text-decoration: underline; }
 /* Narrow windows: the sources go under the chat, so the question box keeps its width. */
 @media (max-width: 900px) { #ask-row { flex-direction: column; } }
 /* Answer sentences: ✓ or ⚠ with the reason; speaker lead-ins; the labelled fallback. */
-.check.ok { color: #15803d; font-weight: 700; font-size: .85em; }
-.check.unverified { color: #b91c1c; background: #fee2e2; border-radius: 4px; padding: 0 4px;
+.verdict.ok { color: #15803d; font-weight: 700; font-size: .85em; }
+.verdict.unverified { color: #b91c1c; background: #fee2e2; border-radius: 4px; padding: 0 4px;
   font-size: .85em; font-weight: 600; }
 .sentence.note { color: var(--body-text-color-subdued); }
 .said { margin: 2px 0 6px 0; }
@@ -135,11 +135,18 @@ JS = """
       if (label !== who + SAYS + text) el.setAttribute('aria-label', who + SAYS + text);
     });
   };
+  // The sanitizer drops aria-label from our HTML: a ✓/⚠ mark gets it back from its title.
+  const markLabels = () => {
+    document.querySelectorAll('#chat .verdict[title]').forEach((el) => {
+      const label = el.classList.contains('ok') ? 'verified' : el.getAttribute('title');
+      if (el.getAttribute('aria-label') !== label) el.setAttribute('aria-label', label);
+    });
+  };
   let queued = false;
   new MutationObserver(() => {
     if (queued) return;
     queued = true;
-    requestAnimationFrame(() => { queued = false; plainLabels(); });
+    requestAnimationFrame(() => { queued = false; plainLabels(); markLabels(); });
   }).observe(document.body, {
     subtree: true, childList: true, characterData: true, attributes: true,
     attributeFilter: ['aria-label'],
