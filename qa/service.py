@@ -13,8 +13,10 @@ from functools import cached_property
 from typing import Any
 
 from index.catalog import Filters
+from index.facts import StoredQuote, search_quotes
 from index.indexer import IngestReport, Progress
 from index.models import Article, LoadFailure, build_article
+from index.names import tokens
 from qa.answer import answer_stream
 from qa.backends.chat import LLMOptions
 from qa.backends.registry import BACKENDS, create_backend
@@ -24,6 +26,8 @@ from qa.models import Answer
 from qa.retrieve import Retriever, make_filters
 
 MAX_K = 20  # passages a visitor may ask for
+MAX_QUOTES = 500  # quotes one listing may return (the Quotes tab and /quotes)
+DEFAULT_QUOTES = 200  # as `qa quotes`
 LOCK_WAIT_S = 30.0  # how long an add or delete waits for another process's write to finish
 PASTED = "<pasted text>"  # the `source` of articles pasted in the Library tab or sent to /add
 
@@ -286,6 +290,58 @@ class QAService:
         """One article with its full text."""
         stored = self.index.catalog.get(article_id)
         return stored.article if stored else None
+
+    def speakers(self) -> list[tuple[str, int]]:
+        """Named speakers with how many quotes each, most quoted first (for the Quotes tab)."""
+        rows = self.index.catalog.reader.execute(
+            "SELECT min(speaker), count(*) FROM quotes WHERE named = 1 GROUP BY speaker_key "
+            "ORDER BY count(*) DESC, speaker_key"
+        )
+        return [(r[0], r[1]) for r in rows]
+
+    def quotes(
+        self,
+        speaker: str = "",
+        about: str = "",
+        since: str | None = None,
+        until: str | None = None,
+        limit: int | str | None = None,
+    ) -> list[StoredQuote]:
+        """Stored quotes as `qa quotes` lists them: by a speaker (whole words of the name, case
+        and accents ignored), about a topic (FTS5 on the quote and its sentence), from articles
+        published in [since, until], newest first, unknown dates last. Read-only; safe for
+        visitors (values capped: text at max_question_chars, at most MAX_QUOTES quotes)."""
+        for name, value in (("speaker", speaker), ("about", about)):
+            if len(value or "") > self.settings.max_question_chars:
+                raise RequestRefusedError(
+                    f"{name} is {len(value):,} characters, over the limit of "
+                    f"{self.settings.max_question_chars:,}"
+                )
+        try:
+            wanted = int(limit or DEFAULT_QUOTES)
+        except (TypeError, ValueError, OverflowError) as exc:
+            raise RequestRefusedError(
+                f"limit must be a whole number, not {str(limit)[:20]!r}"
+            ) from exc
+        try:
+            dates = make_filters(since=(since or "")[:40] or None, until=(until or "")[:40] or None)
+        except ValueError as exc:
+            raise RequestRefusedError(str(exc)) from exc
+        words = tokens(speaker or "")
+        if (speaker or "").strip() and not words:
+            return []  # a name with no letters matches nobody (not everybody)
+        return search_quotes(
+            self.index.catalog.reader,
+            speaker_words=words,
+            about=(about or "").strip() or None,
+            since=dates.since,
+            until=dates.until,
+            limit=max(1, min(wanted, MAX_QUOTES)),
+        )
+
+    def articles_by_id(self, article_ids: Iterable[str]) -> dict[str, Article]:
+        """Stored articles (full text and provenance in `extra`) by id."""
+        return self.index.catalog.articles_by_id(article_ids)
 
     def delete(self, article_ids: Iterable[str]) -> list[str]:
         """Delete articles; returns those that existed."""

@@ -120,7 +120,7 @@ def sample_text() -> str:
 
 def test_only_the_named_endpoints_are_public(client) -> None:
     info = client.view_api(print_info=False, return_format="dict")
-    assert set(info["named_endpoints"]) == {"/ask", "/add", "/articles"}
+    assert set(info["named_endpoints"]) == {"/ask", "/add", "/articles", "/quotes"}
     assert info["unnamed_endpoints"] == {}
 
 
@@ -258,6 +258,10 @@ def test_auth_protects_the_page_and_the_api(tmp_path: Path) -> None:
     with running_app(tmp_path / "empty", auth=("ann", "s3cret")) as url:
         assert httpx.get(url + "config").status_code == 401
         assert httpx.get(url + "gradio_api/info").status_code == 401
+        assert httpx.get(url + "quotes", params={"speaker": "xi"}).status_code == 401
+        with httpx.Client(base_url=url) as http:  # the page's login opens GET /quotes too
+            http.post("login", data={"username": "ann", "password": "s3cret"})
+            assert http.get("quotes", params={"speaker": "xi"}).json() == []
         with pytest.raises(ValueError, match="credentials were not provided"):
             Client(url, verbose=False)
         client = Client(url, auth=("ann", "s3cret"), verbose=False, download_files=False)

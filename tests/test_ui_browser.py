@@ -270,3 +270,31 @@ def test_reversing_title_cannot_flip_the_verified_badge(page) -> None:
     assert badge.inner_text() == "✓ verified quote"
     assert left < right, "the badge is drawn reversed"
     assert left >= title_right - 1, "the badge was moved in front of the title"
+
+
+def test_quotes_tab_lists_what_a_person_said(page) -> None:
+    page.get_by_role("tab", name="Quotes").click()
+    person = page.locator("#quotes-speaker input")
+    person.fill("Xi")
+    person.press("Enter")
+    page.locator("#quotes-show").click()
+    page.locator("#quotes-list .quote-card").first.wait_for()
+    speakers = page.locator("#quotes-list .quote-card .said-who").all_inner_texts()
+    assert speakers and set(speakers) == {"Xi Jinping"}
+    text = page.locator("#quotes-list").inner_text()
+    assert "the partnership would reach new heights" in text and "reported speech" in text
+    assert "Putin and Xi hold video call hours after Trump inauguration" in text
+    assert page.evaluate("window.__xss") is None
+
+
+def test_answer_sentences_carry_their_verdict(page) -> None:
+    ask(page, "What did Xi say?", 1)
+    marks = page.locator("#chat .message-row").last.locator(".verdict")
+    marks.first.wait_for()
+    assert marks.count() >= 1 and marks.first.is_visible()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#chat .verdict')].every(e => e.ariaLabel)"
+    )
+    labels = {marks.nth(i).get_attribute("aria-label") for i in range(marks.count())}
+    assert "verified" in labels  # the extractive answer is checked like any other
+    assert all(label == "verified" or label.startswith("not verified: ") for label in labels)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from qa.models import Answer, Citation, Passage
+from ui.answer_html import chat_answer_html
 from ui.format import (
-    chat_answer_html,
     highlight,
     ingest_message,
     link_html,
@@ -78,7 +78,8 @@ def test_markers_become_links_to_their_cards() -> None:
     assert '<a class="cite" href="#src-2-1"' in out
     assert ">[1]</a>" in out
     # Title and quote are bidi-isolated (FSI … PDI) inside the tooltip too.
-    assert 'title="\u2068Putin and Xi\u2069: “\u2068Trade reached $245 billion.\u2069”"' in out
+    title = "\u2068Putin and Xi\u2069 (\u20682025-01-21\u2069)"
+    assert f'title="{title}: “\u2068Trade reached $245 billion.\u2069”"' in out
 
 
 def test_grouped_and_adjacent_markers_each_link() -> None:

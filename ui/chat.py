@@ -8,7 +8,8 @@ from typing import Any
 
 from qa.models import Answer
 from qa.service import QAService, RequestRefusedError
-from ui.format import chat_answer_html, error_html, link_markers, question_html, sources_panel
+from ui.answer_html import chat_answer_html, stream_html
+from ui.format import error_html, question_html, sources_panel
 from ui.security import Scrubber, visitor_message
 
 Messages = list[dict[str, Any]]
@@ -68,15 +69,16 @@ def respond(
         {"role": "assistant", "content": TYPING},
     ]
     yield "", chat, panel, state
-    text, final = "", None
+    pieces: list[str] = []
+    final = None
     try:
         stream = service.ask_stream(question, state["history"], **ask_options(*settings))
         for item in stream:
             if isinstance(item, Answer):
                 final = item
             else:
-                text += item
-                chat[-1] = {"role": "assistant", "content": link_markers(text, (), turn) + TYPING}
+                pieces.append(item)
+                chat[-1] = {"role": "assistant", "content": stream_html(pieces, turn) + TYPING}
                 yield "", chat, panel, state
         assert final is not None, "the answer stream ended without an answer"
         cited = {p.article_id for p in final.passages}

@@ -23,6 +23,8 @@ SUSPICIOUS_HINT = (
 )
 PASTED_NOTE = "pasted — not fetched from this link"
 PASTED_HINT = "Someone pasted this text; the link was typed in, not fetched."
+INFERRED_NOTE = "date inferred from the text"
+INFERRED_HINT = "The article had no date: this one was read from a dateline or date in its text."
 
 
 def esc(value: object) -> str:
@@ -88,7 +90,8 @@ def marker_tooltip(n: int, citations: Sequence[Citation]) -> str:
     first = cited[0]
     flag = "" if all(c.verified for c in cited) else " (⚠ not verified)"
     title = iso_text(shorten(first.title, 100))
-    return f"{title}{flag}: “{iso_text(shorten(first.quote, TOOLTIP_CHARS - 100))}”"
+    when = iso_text(first.published_at) if first.published_at else f"{UNKNOWN} date"
+    return f"{title} ({when}){flag}: “{iso_text(shorten(first.quote, TOOLTIP_CHARS - 100))}”"
 
 
 def link_markers(text: str, citations: Sequence[Citation] = (), turn: int = 0) -> str:
@@ -153,13 +156,33 @@ def highlight(text: str, spans: Sequence[tuple[int, int, bool]]) -> str:
     return "".join(out)
 
 
-def meta_html(
-    outlet: str | None, published_at: str | None, url: str | None, pasted: bool = False
+def date_html(
+    published_at: str | None, source: str | None = None, evidence: str | None = None
 ) -> str:
-    """Outlet · date · link, with "unknown" for what is missing, and whether it was pasted."""
+    """The publication date ("unknown date" when missing), marked when read from the text
+    (`evidence`: the words it was read from, shown on hover)."""
+    if not published_at:
+        return f"{UNKNOWN} date"
+    shown = f'<span class="date">{iso(published_at)}</span>'
+    if source == "text":
+        hint = INFERRED_HINT + (f" From: “{iso_text(shorten(evidence, 120))}”" if evidence else "")
+        shown += f' <span class="inferred" title="{esc(hint)}">({INFERRED_NOTE})</span>'
+    return shown
+
+
+def meta_html(
+    outlet: str | None,
+    published_at: str | None,
+    url: str | None,
+    pasted: bool = False,
+    date_source: str | None = None,
+    date_evidence: str | None = None,
+) -> str:
+    """Outlet · date · link, with "unknown" for what is missing, whether the date was inferred
+    from the text and whether the article was pasted."""
     parts = [
         iso(outlet) if outlet else f"{UNKNOWN} outlet",
-        iso(published_at) if published_at else f"{UNKNOWN} date",
+        date_html(published_at, date_source, date_evidence),
         link_html(url),
     ]
     if pasted:
@@ -214,8 +237,14 @@ def source_card(items: Sequence[Cited], turn: int = 0, pasted: bool = False) -> 
     return (
         f'<div class="source-card" id="card-{turn}-{n}">'
         f'<div class="card-head"><span class="title">{iso(ref.title)}</span>{badge}</div>'
-        f"{meta_html(ref.outlet, ref.published_at, ref.url, pasted)}{passages}</div>"
+        f"{meta_html(ref.outlet, ref.published_at, ref.url, pasted, _date_source(items))}"
+        f"{passages}</div>"
     )
+
+
+def _date_source(items: Sequence[Cited]) -> str | None:
+    """Where the article's date came from, as its passages know it (citations do not)."""
+    return next((p.published_at_source for _, p, _ in items if p is not None), None)
 
 
 def _by_article(items: Iterable[Cited]) -> list[list[Cited]]:
@@ -233,7 +262,8 @@ def sources_html(answer: Answer, turn: int = 0, pasted: Collection[str] = ()) ->
         groups = _by_article(items)
         return "".join(source_card(g, turn, _article_of(g[0]) in pasted) for g in groups)
 
-    if answer.refused or not answer.citations:
+    citations = [*answer.citations, *fallback_citations(answer)]
+    if answer.refused or not citations:
         if not answer.passages:
             return '<p class="note">No sources found in the indexed articles.</p>'
         note = (
@@ -243,8 +273,19 @@ def sources_html(answer: Answer, turn: int = 0, pasted: Collection[str] = ()) ->
         )
         body = cards((p.n, p, []) for p in answer.passages)
         return f'<p class="note refusal">{esc(note)}</p>{body}'
-    numbers = sorted({c.n for c in answer.citations})
-    return cards((n, by_n.get(n), [c for c in answer.citations if c.n == n]) for n in numbers)
+    numbers = sorted({c.n for c in citations})
+    return cards((n, by_n.get(n), [c for c in citations if c.n == n]) for n in numbers)
+
+
+def fallback_citations(answer: Answer) -> list[Citation]:
+    """The extractive fallback's citations (same passages), so its [n] links have cards."""
+    out = []
+    for data in (answer.fallback or {}).get("citations") or ():
+        try:
+            out.append(Citation(**data))
+        except TypeError:  # a shape we do not know: its markers keep their plain links
+            continue
+    return out
 
 
 def _article_of(item: Cited) -> str:
@@ -264,21 +305,6 @@ def sources_panel(turns: Sequence[tuple[str, Answer]], pasted: Collection[str] =
         body = sources_html(answer, turn, pasted)
         blocks.append(f'<details class="turn"{is_open}>{head}{body}</details>')
     return "".join(blocks)
-
-
-def chat_answer_html(answer: Answer, turn: int = 0) -> str:
-    """The finished answer for the chat: escaped text with linked markers, flags below."""
-    body = link_markers(answer.answer, answer.citations, turn)
-    unverified = sum(not c.verified for c in answer.citations)
-    if unverified:
-        body += f'<div class="warn-line">⚠ {unverified} citation(s) not verified</div>'
-    suspicious = sorted({p.n for p in answer.passages if SUSPICIOUS in p.flags})
-    if suspicious:
-        listed = ", ".join(f"[{n}]" for n in suspicious)
-        body += f'<div class="warn-line">⚠ suspicious text in {listed}: read it as data</div>'
-    if answer.refused:
-        body += '<div class="note-line">Nearest sources are listed on the right.</div>'
-    return body
 
 
 def question_html(question: str) -> str:

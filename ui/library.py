@@ -170,12 +170,20 @@ def table_rows(service: QAService, search: str = "") -> list[list[Any]]:
         [
             r["title"],
             r["outlet"] or "unknown",
-            r["published_at"] or "unknown",
+            date_cell(r),
             r["chunks"],
             r["id"],
         ]
         for r in service.list_articles(search or "")
     ]
+
+
+def date_cell(row: dict[str, Any]) -> str:
+    """The date, "unknown", or the date with "(inferred from the text)" (read from a dateline)."""
+    if not row.get("published_at"):
+        return "unknown"
+    inferred = row.get("published_at_source") == "text"
+    return f"{row['published_at']} (inferred from the text)" if inferred else row["published_at"]
 
 
 def resolve_ids(service: QAService, given: str) -> tuple[list[str], list[str]]:

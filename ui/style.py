@@ -27,8 +27,9 @@ CSS = """
 #app-header p { margin: 2px 0 0 0; color: var(--body-text-color-subdued); }
 .app-footer { text-align: center; padding: 4px 0; }
 #sources { max-height: 610px; overflow-y: auto !important; padding-right: 6px; }
-#sources .sources-empty { color: var(--body-text-color-subdued); padding: 24px 8px;
-  text-align: center; border: 1px dashed var(--border-color-primary); border-radius: 8px; }
+#sources .sources-empty, #quotes-list .sources-empty {
+  color: var(--body-text-color-subdued); padding: 24px 8px; text-align: center;
+  border: 1px dashed var(--border-color-primary); border-radius: 8px; }
 #sources details.turn { margin-bottom: 10px; }
 #sources details.turn > summary { cursor: pointer; font-weight: 600; margin-bottom: 6px;
   color: var(--body-text-color-subdued); }
@@ -46,7 +47,7 @@ CSS = """
   border-left-color: var(--color-accent); background: var(--color-accent-soft); }
 .source-card blockquote { margin: 6px 0 0 0; font-size: .92em; }
 /* Untrusted text never reorders what is around it (U+202E in a title, an outlet, a quote). */
-bdi, .source-card .title, .source-card .meta, .source-card .passage, #chat .message bdi,
+bdi, .source-card .title, .source-card .meta, .said-who, .source-card .passage, #chat .message bdi,
 #articles [role=gridcell], #articles td { unicode-bidi: isolate; }
 mark.quote { background: #fde68a; color: inherit; padding: 0 1px; border-radius: 2px; }
 mark.quote.unverified { background: #fecaca; text-decoration: underline dotted #b91c1c; }
@@ -71,6 +72,28 @@ a.cite:hover { text-decoration: underline; }
 #question textarea::placeholder { text-overflow: ellipsis; }
 /* Narrow windows: the sources go under the chat, so the question box keeps its width. */
 @media (max-width: 900px) { #ask-row { flex-direction: column; } }
+/* Answer sentences: ✓ or ⚠ with the reason; speaker lead-ins; the labelled fallback. */
+.verdict.ok { color: #15803d; font-weight: 700; font-size: .85em; }
+.verdict.unverified { color: #b91c1c; background: #fee2e2; border-radius: 4px; padding: 0 4px;
+  font-size: .85em; font-weight: 600; }
+.sentence.note { color: var(--body-text-color-subdued); }
+.said { margin: 2px 0 6px 0; }
+.said-who { font-weight: 600; }
+.said-when, .inferred { color: var(--body-text-color-subdued); font-size: .9em; }
+.inferred { font-style: italic; }
+.said-quote { font-style: italic; }
+.fallback { margin-top: 10px; border-left: 3px solid #f59e0b; padding: 4px 0 4px 8px; }
+.fallback-head { font-weight: 600; color: #92400e; font-size: .9em; margin-bottom: 4px; }
+/* Quotes tab. */
+#quotes-list { max-height: 720px; overflow-y: auto !important; padding-right: 6px; }
+.quote-card blockquote.said-sentence { margin: 6px 0; line-height: 1.5; white-space: pre-wrap; }
+mark.quote.said { background: #fde68a; }
+mark.quote.reported { background: #e0f2fe; }
+.badge.kind { background: var(--background-fill-secondary); color: var(--body-text-color); }
+.badge.kind.unnamed { background: #fef3c7; color: #92400e; }
+.quote-source { font-size: .9em; }
+.quote-card details.also summary { cursor: pointer; font-size: .85em;
+  color: var(--body-text-color-subdued); }
 #articles, #articles * { font-family: var(--font) !important; }
 #articles [data-col="4"] * { font-family: var(--font-mono) !important; font-size: .92em; }
 """
@@ -112,11 +135,18 @@ JS = """
       if (label !== who + SAYS + text) el.setAttribute('aria-label', who + SAYS + text);
     });
   };
+  // The sanitizer drops aria-label from our HTML: a ✓/⚠ mark gets it back from its title.
+  const markLabels = () => {
+    document.querySelectorAll('#chat .verdict[title]').forEach((el) => {
+      const label = el.classList.contains('ok') ? 'verified' : el.getAttribute('title');
+      if (el.getAttribute('aria-label') !== label) el.setAttribute('aria-label', label);
+    });
+  };
   let queued = false;
   new MutationObserver(() => {
     if (queued) return;
     queued = true;
-    requestAnimationFrame(() => { queued = false; plainLabels(); });
+    requestAnimationFrame(() => { queued = false; plainLabels(); markLabels(); });
   }).observe(document.body, {
     subtree: true, childList: true, characterData: true, attributes: true,
     attributeFilter: ['aria-label'],
