@@ -128,7 +128,7 @@ def test_ask_returns_the_cli_json_with_verified_citations(client) -> None:
     result = client.predict("What did Putin say about trade?", api_name="/ask")
     assert set(result) == ANSWER_KEYS
     assert not result["refused"] and result["backend"] == "extractive"
-    assert "245 billion" in result["answer"]
+    assert "trading partner" in result["answer"]
     assert result["citations"] and all(c["verified"] for c in result["citations"])
     body = sample_text()
     for c in result["citations"]:

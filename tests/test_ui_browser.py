@@ -97,7 +97,7 @@ def test_cited_answer_opens_the_highlighted_quote(page, screenshots: Path) -> No
     page.get_by_role("button", name="What did Putin say about trade?").click()
     page.locator("#sources mark.quote").first.wait_for()
     answer = page.locator("#chat .message-row").last.inner_text()
-    assert "245 billion" in answer and "[1]" in answer
+    assert "trading partner" in answer and "[1]" in answer
 
     link = page.locator("#chat a.cite").first
     tooltip = link.get_attribute("title")
@@ -174,7 +174,7 @@ def test_chat_bubbles_are_labelled_with_plain_text(page) -> None:
     assert len(labels) >= 2, labels
     assert labels[0].startswith("user's message: What did Putin say about trade?")
     answer = labels[-1]
-    assert "245 billion" in answer and "[1]" in answer
+    assert "trading partner" in answer and "[1]" in answer
     assert "<" not in answer and "class=" not in answer and "bdi" not in answer
 
 

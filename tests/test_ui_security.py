@@ -121,7 +121,7 @@ def test_a_visitor_cannot_send_the_key_to_another_backend(data_copy: Path, canar
         reply = gradio_event(url, fn, trigger, chat_data(QUESTION, "openai"))
         assert reply["success"] is False
         reply = gradio_event(url, fn, trigger, chat_data(QUESTION, "extractive"))
-        assert reply["success"] is True and "245 billion" in json.dumps(reply["output"])
+        assert reply["success"] is True and "trading partner" in json.dumps(reply["output"])
     assert Canary.calls == []
 
 
@@ -364,7 +364,7 @@ def test_secrets_never_leave_the_serving_process(data_copy: Path) -> None:
         with pytest.raises(AppError, match="not offered here; choose one of: openai, extractive"):
             client.predict(QUESTION, "", "ollama", 5, api_name="/ask")
         ok = client.predict(QUESTION, "", "extractive", 5, api_name="/ask")
-        assert "245 billion" in ok["answer"]
+        assert "trading partner" in ok["answer"]
         config = config_of(url)
         fn, trigger = event_id(config, "question", "submit")
         reply = gradio_event(url, fn, trigger, chat_data(QUESTION, "openai"))
