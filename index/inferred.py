@@ -41,13 +41,19 @@ def infer_title(text: str, source: str | None = None) -> Inferred | None:
     followed = len(nonblank) > 1
     if followed and _is_headline(first):
         return Inferred(first, "text")
-    sentences = split_sentences(text)
+    # The first sentence with words in it ("---" on a line of its own is a rule, not a title).
+    sentences = [(s, e) for s, e in split_sentences(text) if re.search(r"\w", text[s:e])]
     if sentences:
         start, end = sentences[0]
         lead = _DATELINE_LEAD.match(text, start, end)  # "MOSCOW, RUSSIA — " is no title
         start = lead.end() if lead else start
+        rule = re.match(r"[-=*_~#\s]+(?=\w)", text[start:end])  # "---\nFirst line."
+        start += rule.end() if rule else 0
+        if end - start > MAX_TITLE:  # "Title. xxxx…" that the splitter kept as one sentence
+            short = _SHORT_SENTENCE.match(text, start, end)
+            end = start + len(short.group(1)) if short else end
         sentence = " ".join(text[start:end].split())
-        if len(sentence) <= MAX_TITLE and sentence[-1:] in '.!?…"”’':
+        if sentence and len(sentence) <= MAX_TITLE and sentence[-1:] in '.!?…"”’':
             return Inferred(sentence, "text", start, end)
     name = _file_title(source)
     return Inferred(name, "file") if name else None
@@ -88,6 +94,7 @@ def infer_date(text: str) -> Inferred | None:
     return None
 
 
+_SHORT_SENTENCE = re.compile(rf"([^\n]{{8,{MAX_TITLE}}}?[.!?])\s")
 _DATELINE = re.compile(r"^\s*[A-Z][A-Z .,'’-]{1,60},?\s*(\(\w+\)\s*)?$")
 _DASH = re.compile(r"\s*[—–-]")
 _STAMP = re.compile(r"\b(published|updated|posted|dated)\b[^\n]{0,20}$", re.I)

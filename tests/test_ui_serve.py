@@ -125,7 +125,8 @@ def test_a_slow_ask_does_not_block_the_others(
         chat = gradio_event(url, fn, trigger, [QUESTION, [], None, "extractive", 5, [], "", ""])
         elapsed = time.perf_counter() - started
         assert slow_api.is_alive() and slow_chat.is_alive()  # the slow ones still wait …
-        assert all("trading partner" in a["answer"] for a in answers)  # … and the rest were answered
+        # … and the rest were answered
+        assert all("trading partner" in a["answer"] for a in answers)
         assert chat["success"] and "trading partner" in str(chat["output"])
         assert elapsed < 60
 

@@ -46,10 +46,12 @@ def speaker_answer(question: str, passages: list[Passage], most: int = 3) -> str
     asked = speaker_question(question, lambda name: _known(name, passages))
     if asked is None:
         return None
-    per_name = [_best(_statements(name, passages), asked, most) for name in asked.names]
-    chosen = _interleave(per_name, most)
+    said = [_statements(name, passages) for name in asked.names]
+    chosen = _interleave([_best(s, asked, most) for s in said], most)
     if chosen:
         return "\n".join(lead_in(s) for s in chosen)
+    if any(said):
+        return None  # their words are here, none with the topic's words: answer as any question
     return _others_only(asked, passages)
 
 
