@@ -6,6 +6,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from index.embed import resolve_model_path
 from index.loaders import load_inputs
 from index.models import Article
@@ -37,18 +39,26 @@ def test_plain_build_is_cached_and_an_interrupted_one_is_redone(tmp_path: Path) 
     _, again, now = open_or_build(done, model, unread)
     assert not now and again == build
 
-    # An interrupted build (vectors written, no build.json, or a torn one) is thrown away and
-    # done again: rebuilt from one article, it holds that article's chunks only.
-    for name, record in (("cut", None), ("torn", "{")):
-        stopped = tmp_path / name
-        shutil.copytree(done, stopped)
-        if record is None:
-            (stopped / "build.json").unlink()
-        else:
-            (stopped / "build.json").write_text(record)
-        (stopped / "leftover").write_text("from the build that was stopped")
-        pipeline, redone, now = open_or_build(stopped, model, lambda: articles[:1])
-        assert now and redone.articles == 1 and not (stopped / "leftover").exists()
-        assert 0 < redone.chunks == pipeline.count() < build.chunks
-        found = pipeline.search(articles[1].text[:300], 10)
-        assert {hit.article_id for hit in found} == {articles[0].id}
+    # An interrupted build (vectors written, no build.json) is thrown away and done again:
+    # rebuilt from one article, it holds that article's chunks only.
+    cut = tmp_path / "cut"
+    shutil.copytree(done, cut)
+    (cut / "build.json").unlink()
+    (cut / "leftover").write_text("from the build that was stopped")
+    pipeline, redone, now = open_or_build(cut, model, lambda: articles[:1])
+    assert now and redone.articles == 1 and not (cut / "leftover").exists()
+    assert 0 < redone.chunks == pipeline.count() < build.chunks
+    found = pipeline.search(articles[1].text[:300], 10)
+    assert {hit.article_id for hit in found} == {articles[0].id}
+
+    # A torn build.json counts as unfinished too: the folder is cleared and the articles read.
+    torn = tmp_path / "torn"
+    shutil.copytree(done, torn)
+    (torn / "build.json").write_text('{"articles": 2, "chu')
+
+    def stop() -> list[Article]:
+        raise InterruptedError
+
+    with pytest.raises(InterruptedError):
+        open_or_build(torn, model, stop)
+    assert not torn.exists()
