@@ -56,7 +56,7 @@ def score(
     index: Any, questions: list[Any], config: Any, k: int, limit: str | None
 ) -> dict[str, Any]:
     """Recall over passages and distinct articles, MRR and latency for one config."""
-    from qa.evaluate import retrieval_hits
+    from qa.evaluate import CHUNKS, retrieval_hits
     from qa.retrieve import Retriever
 
     retriever = Retriever(index, config)
@@ -73,7 +73,7 @@ def score(
     for q in questions:
         filters = date_filters(limit, q.date)
         started = time.perf_counter()
-        ranked = retriever.search(q.text, k=k * 3, filters=filters).passages
+        ranked = retriever.search(q.text, k=CHUNKS, filters=filters).passages
         times.append((time.perf_counter() - started) * 1000)
         for key, value in retrieval_hits(ranked, q.right, article_text, k).items():
             hits[key] += value

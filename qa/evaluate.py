@@ -9,9 +9,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from qa.models import Passage
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
@@ -95,32 +93,64 @@ def percentile(values: Sequence[float], pct: float) -> float:
     return ordered[min(len(ordered), rank) - 1]
 
 
-def distinct_articles(passages: Sequence[Passage], k: int) -> list[str]:
-    """The first `k` distinct article ids in ranked passages."""
+class Hit(Protocol):
+    """A retrieved chunk as the metrics read it (ours: `Passage`; plain: `PlainHit`)."""
+
+    article_id: str
+    text: str
+
+
+CHUNKS = 50
+"""Chunks each pipeline returns per question: articles are counted among these."""
+
+
+def distinct_articles(ranked: Sequence[Hit], k: int) -> list[str]:
+    """The first `k` distinct article ids in ranked chunks."""
     seen: list[str] = []
-    for p in passages:
-        if p.article_id not in seen:
-            seen.append(p.article_id)
+    for hit in ranked:
+        if hit.article_id not in seen:
+            seen.append(hit.article_id)
     return seen[:k]
 
 
 def retrieval_hits(
-    ranked: Sequence[Passage], right: str, article_text: Callable[[str], str], k: int
+    ranked: Sequence[Hit], right: str, article_text: Callable[[str], str], k: int
 ) -> dict[str, Any]:
-    """Whether the top `k` passages, and the top `k` distinct articles, hold the right choice,
-    and the reciprocal rank of the first passage that does."""
-    passages = [p.text for p in ranked[:k]]
+    """Counted the same for every pipeline: whether the first `k` chunks as retrieved hold the
+    right choice (passage recall), whether the first `k` distinct articles among the top
+    `CHUNKS` chunks do (article recall), and the reciprocal rank of the first of those chunks
+    that holds it (MRR)."""
+    ranked = list(ranked)[:CHUNKS]
+    texts = [h.text for h in ranked]
     articles = [article_text(a) for a in distinct_articles(ranked, k)]
     return {
-        "passage_hit": recall_at(passages, right, k),
+        "passage_hit": recall_at(texts, right, k),
         "article_hit": recall_at(articles, right, k),
-        "rr": reciprocal_rank(passages, right),
+        "rr": reciprocal_rank(texts, right),
     }
 
 
-Retrieve = Callable[[str, int, str | None], list[Passage]]  # question, n, until (YYYY-MM-DD)
+Retrieve = Callable[[str, int, str | None], Sequence[Hit]]
+"""question, chunks wanted, the user's clock (YYYY-MM-DD: the question's date) or None."""
 AnswerText = Callable[[str], str]
 ArticleText = Callable[[str], str]
+PlainSearch = Callable[[str, int], Sequence[Hit]]
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The plain pipeline to count beside ours: its search and how its index was built."""
+
+    search: PlainSearch
+    chunks: int
+    ingest_s: float | None
+
+
+_UNDEFINED = (
+    "passage_recall", "mrr", "passage_recall_date_aware", "article_recall_date_aware",
+    "mrr_date_aware", "accuracy", "retrieve_ms_p50", "retrieve_ms_p95", "answer_ms_p50",
+    "answer_ms_p95",
+)  # fmt: skip
 
 
 def evaluate(
@@ -130,53 +160,84 @@ def evaluate(
     article_text: ArticleText,
     k: int,
     progress: Callable[[], None] | None = None,
+    plain: Baseline | None = None,
 ) -> dict[str, Any]:
     """Ask every question; return the summary and per-question rows.
 
-    Recall uses the question text alone, as Google was queried. A second article recall limits
-    retrieval to articles published by the question's date (what a reader could have had).
+    The main figures use the question text alone (as Google was queried) with no date words
+    read; the date-aware figures let ours read them with the question's date as the clock.
     """
     rows: list[dict[str, Any]] = []
-    retrieve_ms: list[float] = []
-    answer_ms: list[float] = []
+    times: dict[str, list[float]] = {"retrieve": [], "answer": [], "plain": []}
     for q in questions:
         started = time.perf_counter()
-        ranked = retrieve(q.text, k * 3, None)
-        retrieve_ms.append((time.perf_counter() - started) * 1000)
-        hits = retrieval_hits(ranked, q.right, article_text, k)
-        dated = retrieval_hits(retrieve(q.text, k * 3, q.date), q.right, article_text, k)
+        ranked = retrieve(q.text, CHUNKS, None)
+        times["retrieve"].append((time.perf_counter() - started) * 1000)
+        row: dict[str, Any] = {"id": q.id, "question": q.text, "right": q.right}
+        row.update(retrieval_hits(ranked, q.right, article_text, k))
+        aware = retrieval_hits(retrieve(q.text, CHUNKS, q.date), q.right, article_text, k)
+        row.update({f"{key}_date_aware": value for key, value in aware.items()})
+        if plain is not None:
+            started = time.perf_counter()
+            found = plain.search(q.text, CHUNKS)
+            times["plain"].append((time.perf_counter() - started) * 1000)
+            counted = retrieval_hits(found, q.right, article_text, k)
+            row.update({f"plain_{key}": value for key, value in counted.items()})
         started = time.perf_counter()
         reply = answer(q.text)
-        answer_ms.append((time.perf_counter() - started) * 1000)
-        rows.append(
-            {
-                "id": q.id,
-                "question": q.text,
-                "right": q.right,
-                **hits,
-                "article_hit_dated": dated["article_hit"],
-                "correct": names_only_right_choice(reply, q.choices, q.answer),
-                "google_hit": recall_at(q.google, q.right, k),
-                "answer": reply,
-            }
-        )
+        times["answer"].append((time.perf_counter() - started) * 1000)
+        row["correct"] = names_only_right_choice(reply, q.choices, q.answer)
+        row["google_hit"] = recall_at(q.google, q.right, k)
+        row["answer"] = reply
+        rows.append(row)
         if progress:
             progress()
-    n = max(1, len(rows))
     ours = {
-        "passage_recall": sum(r["passage_hit"] for r in rows) / n,
-        "article_recall": sum(r["article_hit"] for r in rows) / n,
-        "mrr": sum(r["rr"] for r in rows) / n,
-        "article_recall_dated": sum(r["article_hit_dated"] for r in rows) / n,
-        "accuracy": sum(r["correct"] for r in rows) / n,
-        "retrieve_ms_p50": statistics.median(retrieve_ms) if retrieve_ms else 0.0,
-        "retrieve_ms_p95": percentile(retrieve_ms, 95),
-        "answer_ms_p50": statistics.median(answer_ms) if answer_ms else 0.0,
-        "answer_ms_p95": percentile(answer_ms, 95),
+        **_recall(rows, ""),
+        **{f"{key}_date_aware": v for key, v in _recall(rows, "", "_date_aware").items()},
+        "accuracy": _mean(rows, "correct"),
+        **_latency("retrieve", times["retrieve"]),
+        **_latency("answer", times["answer"]),
     }
-    google = {"article_recall": sum(r["google_hit"] for r in rows) / n}
-    summary = {"ours": ours, "google": google, "k": k, "questions": len(rows)}
+    summary: dict[str, Any] = {"ours": ours}
+    if plain is not None:
+        recall = _recall(rows, "plain_")
+        summary["plain"] = {
+            **recall,
+            # The plain pipeline reads no date words: the question's clock changes nothing.
+            **{f"{key}_date_aware": value for key, value in recall.items()},
+            "accuracy": None,  # it has no answerer of its own
+            **_latency("retrieve", times["plain"]),
+            "answer_ms_p50": None,
+            "answer_ms_p95": None,
+            "chunks": plain.chunks,
+            "ingest_s": plain.ingest_s,
+        }
+    google = {key: None for key in _UNDEFINED}  # Google returned articles, not chunks
+    google["article_recall"] = _mean(rows, "google_hit")
+    summary["google"] = google
+    summary.update({"k": k, "chunks_counted": CHUNKS, "questions": len(rows)})
     return {"summary": summary, "questions": rows}
+
+
+def _mean(rows: Sequence[dict[str, Any]], key: str) -> float:
+    return sum(bool(r[key]) for r in rows) / max(1, len(rows))
+
+
+def _recall(rows: Sequence[dict[str, Any]], prefix: str, suffix: str = "") -> dict[str, float]:
+    """Passage and article recall and MRR over the rows, from keys `prefix…suffix`."""
+    return {
+        "passage_recall": _mean(rows, f"{prefix}passage_hit{suffix}"),
+        "article_recall": _mean(rows, f"{prefix}article_hit{suffix}"),
+        "mrr": sum(r[f"{prefix}rr{suffix}"] for r in rows) / max(1, len(rows)),
+    }
+
+
+def _latency(name: str, values: Sequence[float]) -> dict[str, float]:
+    return {
+        f"{name}_ms_p50": statistics.median(values) if values else 0.0,
+        f"{name}_ms_p95": percentile(values, 95),
+    }
 
 
 def google_recall(questions: Sequence[Question], k: int) -> float:

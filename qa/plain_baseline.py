@@ -7,9 +7,11 @@ user gets from the LangChain tutorial. Its index is cached beside ours, keyed by
 
 from __future__ import annotations
 
+import json
+import shutil
 import time
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +87,46 @@ class PlainPipeline:
         """The `n` nearest chunks to the question text."""
         docs = self.store().similarity_search(question, k=n)
         return [PlainHit(d.metadata["article_id"], d.page_content) for d in docs]
+
+
+@dataclass(frozen=True)
+class PlainBuild:
+    """What building the plain index took (recorded beside it once the build finished)."""
+
+    articles: int
+    chunks: int
+    ingest_s: float
+
+
+def open_or_build(
+    target: Path, model_path: str, articles: Callable[[], Iterable[Article]]
+) -> tuple[PlainPipeline, PlainBuild, bool]:
+    """The plain pipeline cached in `target`, built first unless a finished build is there.
+
+    `build.json` is written last, so an interrupted build is thrown away and done again.
+    Returns the pipeline, its build record and whether it was built now.
+    """
+    record = target / "build.json"
+    build = _read_build(record)
+    if build is not None:
+        return PlainPipeline(target, model_path), build, False
+    shutil.rmtree(target, ignore_errors=True)
+    pipeline = PlainPipeline(target, model_path)
+    started = time.perf_counter()
+    todo = list(articles())
+    chunks, _ = pipeline.build(todo)
+    build = PlainBuild(len(todo), chunks, round(time.perf_counter() - started, 1))
+    record.write_text(json.dumps(asdict(build)), encoding="utf-8")
+    return pipeline, build, True
+
+
+def _read_build(record: Path) -> PlainBuild | None:
+    """The finished build's record; None when absent or unreadable (the build is redone)."""
+    try:
+        info = json.loads(record.read_text(encoding="utf-8"))
+        return PlainBuild(int(info["articles"]), int(info["chunks"]), float(info["ingest_s"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def plain_index_dir(eval_root: Path, folder: Path, model: str) -> Path:
