@@ -21,7 +21,8 @@ from index.chunking import ChunkerConfig, chunk_article  # noqa: E402
 from index.loaders import load_inputs  # noqa: E402
 from index.models import Article, Chunk, build_article  # noqa: E402
 from qa.models import Passage  # noqa: E402
-from qa.verify import PassageFacts, SentenceVerdict, StoredQuote, Timing, verify_answer  # noqa: E402
+from qa.verified import clipped_quotes  # noqa: E402
+from qa.verify import PassageFacts, SentenceVerdict, Timing, verify_answer  # noqa: E402
 
 CLAIMS = REPO / "tests" / "fixtures" / "claims" / "claims.jsonl"
 ARTICLES = REPO / "tests" / "fixtures" / "realtimeqa" / "articles.jsonl"
@@ -114,28 +115,13 @@ def claim_inputs(
     ]
     facts = {
         p.n: PassageFacts(
-            tuple(_passage_quotes(corpus.quotes[key], p) if with_quotes else ()),
+            clipped_quotes(corpus.quotes[key], p) if with_quotes else (),
             article.published_at,
         )
         for p in passages
     }
     answer = claim["claim"] + " " + "".join(f"[{p.n}]" for p in passages)
     return answer, passages, facts
-
-
-def _passage_quotes(quotes: Sequence[Any], passage: Passage) -> list[StoredQuote]:
-    """The article's stored quotes overlapping the passage, clipped to it, in passage offsets
-    (a quote may run across a chunk boundary)."""
-    return [
-        StoredQuote(
-            max(q.start, passage.start) - passage.start,
-            min(q.end, passage.end) - passage.start,
-            q.speaker,
-            q.direct,
-        )
-        for q in quotes
-        if q.start < passage.end and passage.start < q.end
-    ]
 
 
 def verify_claim(

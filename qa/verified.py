@@ -25,20 +25,22 @@ _FINISHED = re.compile(
 def passage_facts(passages: Sequence[Passage]) -> dict[int, PassageFacts]:
     """Per passage number: the stored quotes overlapping it (passage offsets, clipped), its
     article's date."""
-    out = {}
-    for p in passages:
-        quotes = tuple(
-            StoredQuote(
-                max(s.start, p.start) - p.start,
-                min(s.end, p.end) - p.start,
-                s.speaker,
-                s.direct,
-            )
-            for s in p.spoken
-            if s.start < p.end and s.end > p.start
+    return {p.n: PassageFacts(clipped_quotes(p.spoken, p), p.published_at) for p in passages}
+
+
+def clipped_quotes(quotes: Iterable[Any], passage: Passage) -> tuple[StoredQuote, ...]:
+    """The quotes (article offsets, with speaker and direct) overlapping the passage, clipped to
+    it, in passage offsets: a quote may run across a chunk boundary."""
+    return tuple(
+        StoredQuote(
+            max(q.start, passage.start) - passage.start,
+            min(q.end, passage.end) - passage.start,
+            q.speaker,
+            q.direct,
         )
-        out[p.n] = PassageFacts(quotes, p.published_at)
-    return out
+        for q in quotes
+        if q.start < passage.end and q.end > passage.start
+    )
 
 
 def verify(
