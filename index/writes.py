@@ -68,6 +68,7 @@ def write_parses(catalog: Catalog, items: Sequence[tuple[Article, ArticleParse]]
             for article, parse in fresh:
                 facts.replace(catalog.db, article.id, article.text, parse)
             catalog.bump_commits()
+            crash_point("before_parse_commit")
     return len(fresh)
 
 

@@ -12,6 +12,7 @@ import json
 import os
 import random
 import shutil
+import sqlite3
 import subprocess
 import time
 from pathlib import Path
@@ -119,6 +120,36 @@ def test_ingest_killed_at_each_named_point(data_dir: Path, tmp_path: Path, embed
     report = json.loads(rerun.stdout)
     assert (report["added"], report["updated"]) == (len(EXTRA), 1)
     assert_whole(data_dir, embedder, set(before) | ids_of(EXTRA))
+    assert_doctor_clean(data_dir)
+
+
+def test_parse_only_killed_before_its_commit(data_dir: Path, embedder) -> None:
+    """`qa reindex --parse-only` on an index without parses (as 0.2.0 built them), killed inside
+    its write: no parse is half stored, nothing else changed; a rerun parses every article."""
+    before = articles_state(data_dir)
+    db = sqlite3.connect(data_dir / "articles.sqlite")
+    with db:
+        db.execute("DELETE FROM parses")
+    db.close()
+
+    def unparsed() -> list[str]:
+        index = ArticleIndex(data_dir, embedder)
+        try:
+            return index.unparsed()
+        finally:
+            index.close()
+
+    missing = unparsed()
+    assert len(missing) == len(BASE)
+    crashed = run(
+        "reindex", "--parse-only", data_dir=data_dir, QA_TEST_CRASH_AT="before_parse_commit"
+    )
+    assert crashed.returncode == -9, crashed.stderr[-2000:]
+    assert unparsed() == missing and articles_state(data_dir) == before
+
+    rerun = run("reindex", "--parse-only", data_dir=data_dir)
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    assert unparsed() == [] and articles_state(data_dir) == before
     assert_doctor_clean(data_dir)
 
 
