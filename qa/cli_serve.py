@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from qa.cli_common import DataDir, err, load_settings
+from qa.cli_common import DataDir, err, load_settings, plural
 
 
 def serve(
@@ -100,7 +100,7 @@ def serve(
         if on
     ]
     err(
-        f"data: {settings.data_dir} ({count} articles); backends: "
+        f"data: {settings.data_dir} ({plural(count, 'article')}); backends: "
         f"{', '.join(service.visitor_backends())}" + (f"; {', '.join(modes)}" if modes else "")
     )
 
