@@ -129,11 +129,13 @@ def answer_stream(
         _require_articles(retriever)
     facts = passage_facts(passages)
     raw: list[str] = []
-    missing = missing_names(standalone, passages) if passages else []
+    # Date words are a filter: "since January" names nothing a passage must mention.
+    asked_about = reading.without_date_words(standalone)
+    missing = missing_names(asked_about, passages) if passages else []
     # A sentence dating something in the question's date range answers "what happened in …".
     dated = reading.phrase is not None and any(p.dated for p in passages)
     answerable = dated or is_answerable(
-        standalone, passages, retrieval.best_similarity, min_similarity
+        asked_about, passages, retrieval.best_similarity, min_similarity
     )
     if missing and answerable:  # "India–China trade" over passages about Russia and China
         note = wrong_entity_note(missing, passages)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -36,6 +37,13 @@ def ask(
     k: Annotated[int | None, typer.Option("--k", help="Passages to retrieve (QA_TOP_K).")] = None,
     since: Annotated[str | None, typer.Option(help="Only articles on/after YYYY-MM-DD.")] = None,
     until: Annotated[str | None, typer.Option(help="Only articles on/before YYYY-MM-DD.")] = None,
+    now: Annotated[
+        str | None,
+        typer.Option(
+            help="Today's date for 'last week', 'since January' … (YYYY-MM-DD; default: the "
+            "newest indexed article's date)."
+        ),
+    ] = None,
     outlet: Annotated[Repeatable, typer.Option(help="Only this outlet (repeatable).")] = None,
     article: Annotated[Repeatable, typer.Option(help="Only this article id (repeatable).")] = None,
     history: Annotated[
@@ -65,7 +73,7 @@ def ask(
     except ValueError as exc:
         raise UsageProblem(str(exc)) from None
     turns = _read_history(history) if history else []
-    session = AskSession(settings, filters)
+    session = AskSession(settings, filters, _clock(now))
     if question is not None:
         session.ask(question, turns, as_json)
         return
@@ -92,16 +100,27 @@ def _prompt(as_json: bool) -> str:
     return input().strip()
 
 
+def _clock(now: str | None) -> date | None:
+    """The --now date, or None (relative date words then count from the newest article)."""
+    if now is None:
+        return None
+    try:
+        return date.fromisoformat(now.strip())
+    except ValueError:
+        raise UsageProblem(f"--now: not a date: {now!r} (use YYYY-MM-DD)") from None
+
+
 class AskSession:
     """One opened index and backend, asked one or more questions."""
 
-    def __init__(self, settings: Settings, filters: Any) -> None:
+    def __init__(self, settings: Settings, filters: Any, now: date | None = None) -> None:
         from qa.backends.chat import LLMOptions
         from qa.backends.registry import create_backend
         from qa.retrieve import Retriever
 
         self.settings = settings
         self.filters = filters
+        self.now = now
         self.retriever = Retriever(open_index(settings, must_exist=True))
         options = LLMOptions(
             model=settings.llm_model,
@@ -136,6 +155,7 @@ class AskSession:
                 max_question_chars=s.max_question_chars,
                 max_history_turns=s.max_history_turns,
                 max_history_chars=s.max_history_chars,
+                now=self.now,
             ):
                 if isinstance(item, Answer):
                     result = item

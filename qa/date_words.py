@@ -83,6 +83,22 @@ def find_date_phrase(question: str, now: date) -> DatePhrase | None:
     return None
 
 
+def without_date_words(question: str) -> str:
+    """The question with its date phrase cut out: "What did Putin say last week?" → "What did
+    Putin say?" (the phrase becomes a filter; its words are no topic and no name)."""
+    phrase = find_date_phrase(question, date.today())
+    return without_phrase(question, phrase.phrase) if phrase is not None else question
+
+
+def without_phrase(question: str, phrase: str) -> str:
+    """`question` with `phrase` (and the comma or space around it) removed."""
+    at = question.find(phrase)
+    if at < 0:
+        return question
+    rest = question[:at].rstrip(" ,") + " " + question[at + len(phrase) :].lstrip(" ,")
+    return re.sub(r"\s+([?.!])", r"\1", " ".join(rest.split()))
+
+
 def around_event(phrase: DatePhrase, event_date: date) -> DatePhrase:
     """The range an event phrase means once an indexed sentence dated the event."""
     start, end = _apply(phrase.relation, (event_date, event_date), date.max)

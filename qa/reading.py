@@ -15,7 +15,7 @@ from typing import Any
 
 from index.catalog import Filters
 from index.names import fold
-from qa.date_words import DatePhrase, around_event, find_date_phrase
+from qa.date_words import DatePhrase, around_event, find_date_phrase, without_phrase
 from qa.question import SpeakerQuestion, question_kind, speaker_question
 
 
@@ -47,6 +47,10 @@ class Reading:
             "from_question": from_question,
         }
 
+    def without_date_words(self, question: str) -> str:
+        """The question without the date phrase this reading turned into a filter."""
+        return without_phrase(question, self.phrase.phrase) if self.phrase else question
+
     def searched(self) -> str | None:
         """The line shown to the user: "searched articles from 2022-02-01 to 2022-02-28"."""
         info = self.filters_json()["from_question"]
@@ -66,10 +70,13 @@ def read_question(
     """The question's speaker, kind and date phrase, with the filters they imply."""
     filters = filters or Filters()
     catalog = index.catalog
-    speaker = speaker_question(question, lambda name: _known_speaker(catalog, name))
-    kind = question_kind(question)
     clock = now or _newest_date(catalog) or date.today()
     phrase = find_date_phrase(question, clock)
+    # "What did Putin say last week?" asks for Putin's words in a range: the date words are a
+    # filter, not the topic (nor part of the name).
+    bare = without_phrase(question, phrase.phrase) if phrase is not None else question
+    speaker = speaker_question(bare, lambda name: _known_speaker(catalog, name))
+    kind = question_kind(question)
     note = None
     if phrase is not None and phrase.event:
         dated = _event_date(catalog, phrase.event)

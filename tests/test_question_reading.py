@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from qa.date_words import around_event, find_date_phrase
+from qa.date_words import around_event, find_date_phrase, without_date_words
 from qa.question import question_kind, speaker_question
 
 NOW = date(2025, 1, 21)
@@ -89,3 +89,19 @@ def test_event_phrases_wait_for_an_indexed_date() -> None:
     assert found is not None and found.event == "inauguration" and found.start is None
     dated = around_event(found, date(2025, 1, 20))
     assert (dated.start, dated.end) == (None, date(2025, 1, 19))
+
+
+@pytest.mark.parametrize(
+    ("question", "bare"),
+    [
+        ("What did Putin say last week?", "What did Putin say?"),
+        ("In January 2025, what did Xi say?", "what did Xi say?"),
+        ("What did Putin say about trade since January?", "What did Putin say about trade?"),
+        ("What did Xi say?", "What did Xi say?"),
+        ("What did Theresa May say?", "What did Theresa May say?"),
+    ],
+)
+def test_date_words_are_cut_from_the_question(question: str, bare: str) -> None:
+    assert without_date_words(question) == bare
+    asked = speaker_question(without_date_words(question))
+    assert asked is not None and asked.names[0] in question and "January" not in asked.topic

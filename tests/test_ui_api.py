@@ -138,6 +138,15 @@ def test_ask_returns_the_cli_json_with_verified_citations(client) -> None:
         assert f"[{c['n']}]" in result["answer"]
 
 
+def test_ask_a_speaker_question_gets_only_the_speakers_words(client) -> None:
+    result = client.predict("What did Trump say about the war?", api_name="/ask")
+    assert result["citations"] and result["citations"][0]["speaker"] == "Donald Trump"
+    first = result["answer"].splitlines()[0]
+    assert first.startswith("Donald Trump (reported 21 January 2025): ") and "destroying" in first
+    xi = client.predict("What did Xi say?", api_name="/ask")
+    assert {c["speaker"] for c in xi["citations"]} == {"Xi Jinping"}, xi["answer"]
+
+
 def test_ask_follow_up_uses_the_history(client) -> None:
     first = client.predict("What did Putin say about trade?", api_name="/ask")
     history = [

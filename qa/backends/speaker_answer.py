@@ -15,6 +15,7 @@ from datetime import date
 
 from index.names import name_matches
 from qa.citations import terms
+from qa.date_words import without_date_words
 from qa.injection import find_injections
 from qa.models import Passage, SpokenSpan
 from qa.question import SpeakerQuestion, speaker_question
@@ -43,7 +44,7 @@ def speaker_answer(question: str, passages: list[Passage], most: int = 3) -> str
     (or no passage names anyone it could be)."""
     if not any(p.spoken for p in passages):
         return None  # no parse facts (an unparsed index, hand-made passages): nothing to go on
-    asked = speaker_question(question, lambda name: _known(name, passages))
+    asked = speaker_question(without_date_words(question), lambda name: _known(name, passages))
     if asked is None:
         return None
     said = [_statements(name, passages) for name in asked.names]
