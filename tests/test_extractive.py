@@ -234,3 +234,42 @@ def test_follow_ups_chain_and_need_a_previous_question() -> None:
     assert backend.rewrite_followup("and energy?", []) == "and energy?"
     only_assistant = [{"role": "assistant", "content": "Hello."}]
     assert backend.rewrite_followup("and energy?", only_assistant) == "and energy?"
+
+
+def test_articles_that_disagree_on_a_figure_newest_first_with_both_dates() -> None:
+    from qa.verify import verify_answer
+
+    older = replace(
+        other("Trade between Russia and China reached $190 billion in 2022, officials said.", 1,
+              "older"),
+        published_at="2023-03-02",
+    )  # fmt: skip
+    newer = replace(
+        other("Trade between Russia and China reached $245 billion in 2024, officials said.", 2,
+              "newer"),
+        published_at="2025-01-21",
+    )  # fmt: skip
+    answer = ask("How much did trade between Russia and China reach?", [older, newer])
+    lines = answer.splitlines()
+    assert lines[0].startswith('Reported 21 January 2025: "Trade between') and "$245" in lines[0]
+    assert lines[1].startswith('Reported 2 March 2023: "Trade between') and "$190" in lines[1]
+    assert lines[2] == "The articles give different figures; the newest report comes first."
+    verdicts = verify_answer(answer, [older, newer])
+    assert [v.kind for v in verdicts] == ["claim", "claim", "note"]
+    assert all(v.verified for v in verdicts if v.kind == "claim"), verdicts
+    wrong = answer.replace("21 January 2025", "2 March 2023", 1)  # a date lead-in is checked
+    assert not verify_answer(wrong, [older, newer])[0].verified
+    # the same figure, or one article: reading order, no dates added
+    same = replace(newer, text=older.text, end=len(older.text))
+    question = "How much did trade between Russia and China reach?"
+    assert "Reported" not in ask(question, [older, same])
+
+
+def test_figures_are_amounts_with_what_they_measure() -> None:
+    from qa.backends.figures import figures
+
+    assert figures("Trade reached $245 billion in 2024, up 1.9% on January 21.") == {
+        "$ billion": {245.0},
+        "%": {1.9},
+    }
+    assert figures("More than 500 people died in February 2022.") == {"people": {500.0}}

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from index.sentences import split_sentences
+from qa.backends.figures import DIFFERENT_FIGURES, dated_lead_in, disagree, newest_first
 from qa.backends.speaker_answer import Statement, lead_in, speaker_answer
 from qa.citations import STOPWORDS, Term, parse_markers, terms
 from qa.injection import CITATION_LIKE, find_injections, injection_note
@@ -80,10 +81,13 @@ class ExtractiveBackend:
             chosen = sorted(self._select(question, passages), key=lambda s: (s.rank, s.start))
             if not chosen:
                 return
-            pieces = [_attributed(s) for s in chosen]
-            answer = " ".join(pieces)
-            if len(parse_markers(answer, {s.passage.n for s in chosen})) != len(chosen):
-                answer = "\n".join(pieces)  # a newline always ends a sentence (after "U.S.")
+            if disagree(chosen):
+                answer = _newest_first(chosen)
+            else:
+                pieces = [_attributed(s) for s in chosen]
+                answer = " ".join(pieces)
+                if len(parse_markers(answer, {s.passage.n for s in chosen})) != len(chosen):
+                    answer = "\n".join(pieces)  # a newline always ends a sentence (after "U.S.")
         note = injection_note(passages)
         yield f"{answer}\n{note}" if note else answer
 
@@ -341,9 +345,25 @@ def _shares_phrase(question: str, text: str) -> bool:
 
 
 def _similar(a: _Sentence, b: _Sentence) -> bool:
-    """Jaccard similarity of content terms above 0.6: the second sentence adds little."""
+    """Jaccard similarity of content terms above 0.6: the second sentence adds little, unless
+    another article gives another figure (then both are shown, newest first)."""
     union = a.keys | b.keys
-    return bool(union) and len(a.keys & b.keys) / len(union) > 0.6
+    if not union or len(a.keys & b.keys) / len(union) <= 0.6:
+        return False
+    return not disagree([a, b])
+
+
+def _newest_first(chosen: list[_Sentence]) -> str:
+    """Articles that disagree on a figure: the newest report leads, each line with its date."""
+    lines = []
+    for sentence in newest_first(chosen):
+        line = _attributed(sentence)
+        if not line.startswith(sentence.text):  # a speaker lead-in already dates it
+            lines.append(line)
+        else:
+            passage = sentence.passage
+            lines.append(dated_lead_in(sentence.text, passage.n, passage.published_at))
+    return "\n".join([*lines, DIFFERENT_FIGURES])
 
 
 def _attributed(sentence: _Sentence) -> str:

@@ -79,6 +79,8 @@ def check_lead_in(case: Case) -> Finding | None:
     if written is not None and written != (case.published_at or None):
         shown = f"dated {human_date(case.published_at)}" if case.published_at else "not dated"
         return Finding("date", f"the article is {shown}, not {human_date(written)}")
+    if not speaker:  # a date-only lead-in: its body is checked like any claim
+        return None
     speakers = [q.speaker for quotes in case.quotes for q in quotes]
     if not any(same_speaker(speaker, s) for s in speakers):
         who = f"to {', '.join(sorted(set(speakers)))}" if speakers else "to no one"
@@ -90,7 +92,7 @@ def check_attribution(case: Case) -> Finding | None:
     """Words the claim gives to X are X's in the cited text: the stored speaker of the quote
     that holds them, or the subject of the speech verb whose clause holds them. A lead-in's
     speaker is checked by `check_lead_in`; its body is the passage's own words."""
-    if case.lead_in is not None:
+    if case.lead_in is not None and case.lead_in[0]:
         return None
     claimed = claimed_speakers(case.claim)
     if not claimed:
@@ -109,7 +111,7 @@ def check_attribution(case: Case) -> Finding | None:
 def check_speaker_named(case: Case) -> Finding | None:
     """A claim resting only on words inside someone's direct quote must name that speaker."""
     owners = quoted_speakers(case, direct_only=True, only=True)
-    if not owners or case.lead_in is not None:
+    if not owners or (case.lead_in is not None and case.lead_in[0]):
         return None
     claim_words = case.claim_words
     speakers = owners | word_owners(case) | speech_subjects(case)

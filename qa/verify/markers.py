@@ -18,6 +18,9 @@ LEAD_IN = re.compile(
     r"^(?P<speaker>[^\n()\[\]]{2,100}?) \((?:reported (?P<date>[^)\n]{4,40})|date unknown)\):"
     r"[ \t]+(?P<body>[“\"].*)$"
 )
+# "Reported 21 January 2025: "…" [1]": the article's date alone, set before a sentence when the
+# cited articles give different figures (qa/backends/figures.py).
+DATE_LEAD_IN = re.compile(r"^Reported (?P<date>[^:\n]{4,40}):[ \t]+(?P<body>[“\"].*)$")
 _SOURCES_HEADING = re.compile(
     r"(?im)^[ \t]*(?:#+[ \t]*|\*\*|__)?(?:sources?|references?|citations?|works cited|"
     r"bibliography)(?:[ \t]+used)?(?:\*\*|__)?[ \t]*(?::|\*\*:|:\*\*|$)"
@@ -81,10 +84,13 @@ def drop_sources_block(answer: str) -> str:
 
 def split_lead_in(sentence: str) -> tuple[tuple[str, str | None] | None, str]:
     """(speaker, ISO date or None) and the quoted body of an extractive lead-in sentence, or
-    (None, sentence) when it has none."""
+    (None, sentence) when it has none; a date-only lead-in has the speaker ""."""
     match = LEAD_IN.match(sentence.strip())
     if not match:
-        return None, sentence
+        dated = DATE_LEAD_IN.match(sentence.strip())
+        return ("", _iso(dated.group("date"))) if dated else None, (
+            dated.group("body") if dated else sentence
+        )
     written = match.group("date")
     return (match.group("speaker").strip(), _iso(written) if written else None), match.group("body")
 
@@ -108,7 +114,7 @@ def _sentence_spans(text: str) -> list[tuple[int, int]]:
     offset = 0
     for line in text.splitlines(keepends=True):
         stripped = line.strip()
-        if stripped and LEAD_IN.match(stripped):
+        if stripped and (LEAD_IN.match(stripped) or DATE_LEAD_IN.match(stripped)):
             start = offset + line.index(stripped[0])
             spans.append((start, start + len(stripped)))
         else:

@@ -28,7 +28,7 @@ _MID_SENTENCE_CAPITAL = re.compile(r"(?<=[a-z0-9,;:)] )[A-Z][\w'’-]+")
 _NOTE = re.compile(
     r"\b(do(es)? not (say|mention|answer|contain|give|state|quote)|don't (say|mention)|"
     r"no information|not (mentioned|stated)|cannot (answer|find)|only others|only report|"
-    r"give this figure for|could not be dated|were ignored)\b|^\s*note:",
+    r"give this figure for|give different figures|could not be dated|were ignored)\b|^\s*note:",
     re.I,
 )
 
