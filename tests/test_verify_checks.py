@@ -327,3 +327,23 @@ def test_names_a_question_asks_about_that_no_passage_mentions() -> None:
     assert missing_names("What did Chinese officials say about Russian trade?", texts) == []
     assert missing_names("What did the FDA say?", texts) == []
     assert missing_names("What did President Xi say about North Korea?", texts) == ["Xi", "Korea"]
+
+
+GOLF = (
+    "In Tokyo, Obama gets a round of golf with Prime Minister Kishida and the golfer Ai Miyazato. "
+    "Scholz arrives in Tokyo later in a weakened position after the election."
+)
+
+
+def test_parties_of_one_relation_must_be_named_together() -> None:
+    assert judge("Obama gets a round of golf with Kishida and Ai Miyazato.", GOLF).verified
+    assert_fails(
+        judge("Obama will play a round of golf with Scholz and Ai Miyazato.", GOLF),
+        "together",
+        "Scholz",
+    )
+    # a pronoun subject carries the name of the sentence before it
+    text = "On Monday, Merkel met reporters in Paris. She later flew with Macron to Berlin."
+    assert judge("Merkel flew with Macron to Berlin.", text).verified
+    other = text.replace("She later", "Scholz later")
+    assert_fails(judge("Merkel flew with Macron to Berlin.", other), "together", "Merkel")

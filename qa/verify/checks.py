@@ -68,6 +68,7 @@ from qa.verify.structure import (
     word_form,
     word_owners,
 )
+from qa.verify.together import check_together
 
 
 def check_lead_in(case: Case) -> Finding | None:
@@ -345,5 +346,6 @@ CHECKS: tuple[Callable[[Case], Finding | None], ...] = (
     check_antonyms,
     check_quantifiers,
     check_causal,
+    check_together,
     check_predicate,
 )

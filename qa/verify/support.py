@@ -67,27 +67,31 @@ def best_window(claim: str, passages: Sequence[Passage]) -> list[Span]:
     claim_terms = terms(claim)
     by_passage = [[Span(p.n, s, e) for s, e in sentences(p.text)] for p in passages]
     texts = {p.n: p.text for p in passages}
-    windows: list[list[Span]] = []
+    found = {s: terms(texts[s.n][s.start : s.end]) for spans in by_passage for s in spans}
+    wanted = {t.key: "name" if t.capital else t.kind for t in claim_terms}
+    useful = {s: {t.key for t in found[s] if t.key in wanted} for s in found}
+    windows: list[list[Span]] = [[s] for spans in by_passage for s in spans]
     for spans in by_passage:
-        for size in range(1, MAX_WINDOW + 1):
+        for size in range(2, MAX_WINDOW + 1):
             windows += [spans[i : i + size] for i in range(len(spans) - size + 1)]
     for first, second in zip(by_passage, by_passage[1:], strict=False):
-        top_a = _top(claim_terms, texts, first)
-        top_b = _top(claim_terms, texts, second)
+        top_a = _top(claim_terms, found, first)
+        top_b = _top(claim_terms, found, second)
         windows += [[a, b] for a, b in product(top_a, top_b) if not _same_place(a, b, passages)]
-    windows = [w for w in windows if len(w) == 1 or _all_contribute(claim_terms, texts, w)]
+    windows = [w for w in windows if len(w) == 1 or _all_contribute(wanted, useful, w)]
     if not windows:
         return []
-    ranked = [(_rank_spans(claim_terms, texts, w), -i) for i, w in enumerate(windows)]
+    ranked = [(_rank_spans(claim_terms, found, w), -i) for i, w in enumerate(windows)]
     return windows[max(range(len(windows)), key=lambda i: ranked[i])]
 
 
-def _all_contribute(claim_terms: list[Term], texts: dict[int, str], window: list[Span]) -> bool:
+def _all_contribute(
+    wanted: dict[str, str], useful: dict[Span, set[str]], window: list[Span]
+) -> bool:
     """Whether every sentence of a window supplies something of the claim the others lack: a
     name or number, or two words. A sentence that adds nothing (or one stray word) is padding
     that lets a claim borrow words from text it does not rest on."""
-    wanted = {t.key: "name" if t.capital else t.kind for t in claim_terms}
-    found = [{t.key for t in terms(texts[s.n][s.start : s.end]) if t.key in wanted} for s in window]
+    found = [useful[s] for s in window]
     for i, keys in enumerate(found):
         others = set().union(*(f for j, f in enumerate(found) if j != i))
         own = keys - others
@@ -129,8 +133,8 @@ def span_text(span: Span, passages: Sequence[Passage]) -> str:
     return passage.text[span.start : span.end]
 
 
-def _top(claim_terms: list[Term], texts: dict[int, str], spans: list[Span]) -> list[Span]:
-    ranked = sorted(spans, key=lambda s: _rank_spans(claim_terms, texts, [s]), reverse=True)
+def _top(claim_terms: list[Term], found: dict[Span, list[Term]], spans: list[Span]) -> list[Span]:
+    ranked = sorted(spans, key=lambda s: _rank_spans(claim_terms, found, [s]), reverse=True)
     return ranked[:_CROSS_CANDIDATES]
 
 
@@ -146,10 +150,10 @@ def _rank(claim_terms: list[Term], text: str, spans: list[tuple[int, int]]) -> t
 
 
 def _rank_spans(
-    claim_terms: list[Term], texts: dict[int, str], window: list[Span]
+    claim_terms: list[Term], found: dict[Span, list[Term]], window: list[Span]
 ) -> tuple[float, ...]:
-    found = [t for s in window for t in terms(texts[s.n][s.start : s.end])]
-    score, coverage = scores(claim_terms, found)
+    held = found[window[0]] if len(window) == 1 else [t for s in window for t in found[s]]
+    score, coverage = scores(claim_terms, held)
     return score, coverage, -len(window)
 
 

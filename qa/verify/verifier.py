@@ -206,7 +206,7 @@ def _judge_window(
             return Finding("offsets", f"[{span.n}]'s offsets do not match its text")
     window = context(window, by_n)
     texts = [by_n[s.n].text[s.start : s.end] for s in window]
-    support = [Sentence(parsed[t], s.start, known) for t, s in zip(texts, window, strict=True)]
+    support = [_sentence(parsed, t, s.start, known) for t, s in zip(texts, window, strict=True)]
     quotes = [_local_quotes(facts[s.n].quotes, s) for s in window]
     published = next((facts[s.n].published_at for s in window if facts[s.n].published_at), None)
     case = Case(
@@ -219,6 +219,16 @@ def _judge_window(
     )
     lexical = scores(terms(plan.body), terms(" ".join(texts)))[0]
     return judge(case, lexical)
+
+
+def _sentence(parsed: dict[str, Any], text: str, start: int, known: frozenset[str]) -> Sentence:
+    """One Sentence per cited text of an answer: its keys, names and frames are read once, however
+    many windows and claims it stands in."""
+    key = ("(sentence)", text, start)
+    cached = parsed.get(key)  # type: ignore[call-overload]
+    if cached is None:
+        cached = parsed[key] = Sentence(parsed[text], start, known)  # type: ignore[index]
+    return cached
 
 
 def _citation_check(
