@@ -15,6 +15,7 @@ from qa.config import Settings
 from qa.errors import EmptyIndexError, QAError
 from qa.models import Answer, Passage
 from qa.prompting import REFUSAL
+from qa.question import SpeakerQuestion
 from qa.reading import read_question
 from qa.relevance import MIN_SIMILARITY, is_answerable
 from qa.retrieve import Retriever
@@ -89,6 +90,15 @@ def limit_history(
     return out
 
 
+def quotes_speaker(asked: SpeakerQuestion | None, question: str, passages: list[Passage]) -> bool:
+    """Whether the passages hold words of the person asked about, on the question's topic."""
+    if asked is None:
+        return False
+    from qa.backends.speaker_answer import speaker_answer
+
+    return speaker_answer(question, passages) is not None
+
+
 def answer_stream(
     question: str,
     *,
@@ -134,8 +144,10 @@ def answer_stream(
     missing = missing_names(asked_about, passages) if passages else []
     # A sentence dating something in the question's date range answers "what happened in …".
     dated = reading.phrase is not None and any(p.dated for p in passages)
-    answerable = dated or is_answerable(
-        asked_about, passages, retrieval.best_similarity, min_similarity
+    answerable = (
+        dated
+        or is_answerable(asked_about, passages, retrieval.best_similarity, min_similarity)
+        or quotes_speaker(asked, asked_about, passages)  # their words on the topic are here
     )
     if missing and answerable:  # "India–China trade" over passages about Russia and China
         note = wrong_entity_note(missing, passages)

@@ -92,3 +92,22 @@ def test_what_happened_in_february_2022(ask) -> None:
 def test_where_question_gets_the_place_sentence(ask) -> None:
     result = ask("Where was Putin speaking from during the video call with Xi?")
     assert "Novo-Ogarevo" in result.answer.split("[")[0], result.answer
+
+
+def test_a_speakers_words_on_another_topic_are_not_an_answer(ask) -> None:
+    result = ask("What did Xi say about football?")
+    assert result.refused and result.answer == "The articles I have do not quote Xi about football."
+    assert result.citations == []
+    assert ask("What did Putin say about grain?").refused
+
+
+def test_a_speaker_named_earlier_in_the_article_is_not_a_missing_name() -> None:
+    from qa.models import Passage, SpokenSpan
+    from qa.verify import missing_names
+
+    text = "“This is not a right now kind of deal,” Landrieu said."
+    spoken = (SpokenSpan(1, 37, "Mitch Landrieu", True, True, 0, len(text), "said"),)
+    passage = Passage(1, "a", "a-0", 1.0, text, 0, len(text), "t", spoken=spoken)
+    assert missing_names("What did Mitch Landrieu say about the work?", [passage]) == []
+    bare = Passage(1, "a", "a-0", 1.0, text, 0, len(text), "t")
+    assert missing_names("What did Mitch Landrieu say about the work?", [bare]) == ["Mitch"]

@@ -9,7 +9,14 @@ from dataclasses import dataclass
 
 from index.sentences import split_sentences
 from qa.backends.figures import DIFFERENT_FIGURES, dated_lead_in, disagree, newest_first
-from qa.backends.speaker_answer import Statement, lead_in, speaker_answer
+from qa.backends.speaker_answer import (
+    Statement,
+    lead_in,
+    names_speaker,
+    not_quoted,
+    quiet_on_topic,
+    speaker_answer,
+)
 from qa.citations import STOPWORDS, Term, parse_markers, terms
 from qa.injection import CITATION_LIKE, find_injections, injection_note
 from qa.models import Passage
@@ -79,6 +86,12 @@ class ExtractiveBackend:
         answer = speaker_answer(question, passages, self.max_sentences)
         if answer is None:
             chosen = sorted(self._select(question, passages), key=lambda s: (s.rank, s.start))
+            quiet = quiet_on_topic(question, passages)
+            if quiet is not None:  # an answer about what X said must be about X
+                chosen = [s for s in chosen if names_speaker(s.text, quiet)]
+                if not chosen:
+                    yield not_quoted(quiet)
+                    return
             if not chosen:
                 return
             if disagree(chosen):

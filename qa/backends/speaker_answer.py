@@ -10,6 +10,7 @@ others say about the person, the answer says so.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -54,6 +55,32 @@ def speaker_answer(question: str, passages: list[Passage], most: int = 3) -> str
     if any(said):
         return None  # their words are here, none with the topic's words: answer as any question
     return _others_only(asked, passages)
+
+
+def quiet_on_topic(question: str, passages: list[Passage]) -> SpeakerQuestion | None:
+    """The speaker question, when the passages hold the speaker's words but none about its
+    topic ("What did Xi say about football?" over Xi's words on Russia)."""
+    if not any(p.spoken for p in passages):
+        return None
+    asked = speaker_question(without_date_words(question), lambda name: _known(name, passages))
+    if asked is None or not asked.topic:
+        return None
+    said = [_statements(name, passages) for name in asked.names]
+    if not any(said) or any(_best(s, asked, 1) for s in said):
+        return None
+    return asked
+
+
+def names_speaker(text: str, asked: SpeakerQuestion) -> bool:
+    """Whether a sentence names one of the asked speakers (any word of the name)."""
+    words = {w.lower() for w in re.findall(r"[\w'’-]+", text)}
+    return any(w.lower() in words for name in asked.names for w in name.split() if len(w) > 1)
+
+
+def not_quoted(asked: SpeakerQuestion) -> str:
+    """The note for a speaker whose words here are about other things."""
+    names = " or ".join(asked.names)
+    return f"The articles I have do not quote {names} about {asked.topic}."
 
 
 def lead_in(statement: Statement) -> str:

@@ -24,7 +24,10 @@ def missing_names(question: str, passages: Sequence[Passage]) -> list[str]:
     """The question's names (capitalized words, titles and question words aside) that no
     passage mentions, as written in the question, in order."""
     text = " ".join(p.text for p in passages)
-    words = {fold(w.strip(".'’")) for w in _WORD.findall(text)}
+    # A passage's speakers carry the fullest name their article gives ("said Vinson" is Danielle
+    # Vinson's, named earlier in the article).
+    speakers = " ".join(s.speaker for p in passages for s in p.spoken if s.named)
+    words = {fold(w.strip(".'’")) for w in _WORD.findall(f"{text} {speakers}")}
     out: list[str] = []
     for match in _NAME.finditer(question):
         raw = re.sub(r"['’]s$", "", match.group()).rstrip(".")
