@@ -87,6 +87,8 @@ def test_what_happened_in_february_2022(ask) -> None:
     assert result.searched.startswith("searched articles from 2022-02-01 to 2022-02-28")
     cited = [c for c in result.citations if "“no limits” partnership" in c.quote]
     assert cited and cited[0].verified, result.answer
+    # only sentences that date something in the range: not "fiscal year 2022"
+    assert all("February 2022" in c.quote for c in result.citations), result.answer
 
 
 def test_where_question_gets_the_place_sentence(ask) -> None:

@@ -150,6 +150,10 @@ class ExtractiveBackend:
             if fact >= 2.0 and hits & names:
                 on_topic = 1.0  # it holds what a where/when/who question asks, about its subject
             scored.append((score, on_topic, sentence))
+        if any(_dated(item[2]) for item in scored):
+            # "What happened in February 2022?": sentences dating something in the range answer
+            # it; others only share its words ("fiscal year 2022")
+            scored = [item for item in scored if _dated(item[2])]
         scored.sort(key=lambda item: (-item[0], item[2].rank, item[2].start))
         # A sentence holding under half the topic the best one holds is off the point.
         # ("Where …" questions look for the place more than for every topic word.)
@@ -319,14 +323,20 @@ _LOCATIVE = (
 )
 
 
+def _dated(sentence: _Sentence) -> bool:
+    """Whether the sentence dates something inside the question's date range (stored at
+    ingest; only filled in when the question has date words)."""
+    at = sentence.passage.start + sentence.start
+    return any(s <= at < e for s, e in sentence.passage.dated)
+
+
 def _fact_bonus(kind: str | None, sentence: _Sentence) -> float:
     """Sentences holding what the question asks for: a place for "where", a date for "when",
     a person for "who", a number for "how much" (names from the ingest parse); and sentences
     that date something inside the question's date range."""
     bonus = 1.0
     passage, text = sentence.passage, sentence.text
-    at = passage.start + sentence.start
-    if any(s <= at < e for s, e in passage.dated):
+    if _dated(sentence):
         bonus *= 1.5
     if kind is None:
         return bonus
