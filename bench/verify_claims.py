@@ -211,6 +211,7 @@ def _clear_caches() -> None:
 
     for cached in (
         lexical._terms,
+        lexical.stem,
         support.normalize,
         support._quick,
         names.fold,

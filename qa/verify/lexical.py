@@ -154,6 +154,7 @@ def _dozens(found: list[Term]) -> list[Term]:
     return out
 
 
+@lru_cache(maxsize=16384)
 def stem(word: str) -> str:
     """A light stem: possessive, plural, -ing, -ed and a final e removed ("trading" → "trad")."""
     word = word.lower().replace("’", "'")

@@ -18,6 +18,7 @@ from qa.models import Passage
 from qa.verify.case import Case
 from qa.verify.checks import CHECKS
 from qa.verify.lexical import VERIFY_THRESHOLD, scores, terms
+from qa.verify.lite import lite
 from qa.verify.markers import parse_markers, split_lead_in
 from qa.verify.model import CitationCheck, Finding, PassageFacts, SentenceVerdict, StoredQuote
 from qa.verify.names import fold
@@ -79,6 +80,7 @@ def verify_answer(
     texts = _texts_to_parse(plans, by_n)
     parsed = _parse(texts, nlp, timing)
     started, cpu = time.perf_counter(), time.thread_time()
+    parsed = {text: lite(doc) for text, doc in parsed.items()}  # read each parse once
     known = known_names(p.text for p in passages)
     verdicts = [_judge_sentence(plan, by_n, facts, parsed, known) for plan in plans]
     timing.checks_ms += (time.perf_counter() - started) * 1000
