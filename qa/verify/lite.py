@@ -10,6 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+_STRINGS = ["ORTH", "LOWER", "DEP"]
+_VALUES = ["HEAD", "IDX", "LIKE_NUM", "IS_ALPHA", "IS_PUNCT", "IS_SPACE", "SENT_START", "SPACY"]
+
 
 class Tok:
     """One token: the attributes the checks read, with head and children linked."""
@@ -33,18 +36,18 @@ class Tok:
         "doc",
     )
 
-    def __init__(self, token: Any, doc: LiteDoc) -> None:
-        self.i: int = token.i
-        self.text: str = token.text
-        self.lower_: str = token.lower_
-        self.dep_: str = token.dep_
-        self.idx: int = token.idx
-        self.like_num: bool = token.like_num
-        self.is_sent_start: bool = bool(token.is_sent_start)
-        self.is_alpha: bool = token.is_alpha
-        self.is_punct: bool = token.is_punct
-        self.is_space: bool = token.is_space
-        self.whitespace_: str = token.whitespace_
+    def __init__(self, doc: LiteDoc, i: int, text: str, lower: str, dep: str, idx: int) -> None:
+        self.i = i
+        self.text = text
+        self.lower_ = lower
+        self.dep_ = dep
+        self.idx = idx
+        self.like_num = False
+        self.is_sent_start = False
+        self.is_alpha = False
+        self.is_punct = False
+        self.is_space = False
+        self.whitespace_ = ""
         self.doc = doc
         self.head: Tok = self
         self.children: list[Tok] = []
@@ -125,13 +128,22 @@ class LiteDoc:
     def __init__(self, doc: Any) -> None:
         self.text: str = doc.text
         self.tokens: list[Tok] = []
-        heads = []
-        for token in doc:
-            self.tokens.append(Tok(token, self))
-            heads.append(token.head.i)
-        for tok, head in zip(self.tokens, heads, strict=True):
-            tok.head = self.tokens[head]
-            if head != tok.i:
+        if not len(doc):
+            return
+        strings = doc.vocab.strings
+        names = doc.to_array(_STRINGS).astype("uint64").tolist()
+        values = doc.to_array(_VALUES).astype("int64").tolist()
+        for i, ((orth, lower, dep), (head, idx, num, alpha, punct, space, start, ws)) in enumerate(
+            zip(names, values, strict=True)
+        ):
+            tok = Tok(self, i, strings[orth], strings[lower], strings[dep], idx)
+            tok.like_num, tok.is_alpha, tok.is_punct = bool(num), bool(alpha), bool(punct)
+            tok.is_space, tok.is_sent_start = bool(space), start == 1 or i == 0
+            tok.whitespace_ = " " if ws else ""
+            self.tokens.append(tok)
+        for tok, (head, *_) in zip(self.tokens, values, strict=True):
+            tok.head = self.tokens[tok.i + head]
+            if head:
                 tok.head.children.append(tok)
         for tok in self.tokens:
             if tok.head is tok:
