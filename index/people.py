@@ -139,23 +139,50 @@ class People:
             return max(acting)[1]
         return earlier[-1][1] if earlier else None
 
-    def resolve_role(self, role: str, at: int) -> str | None:
+    def resolve_role(self, role: str, at: int, phrase: str = "") -> str | None:
         """Who "the minister" or "the former Russian president" is: the one person the article
         gives that role as a title ("Unification Minister Kim Yeon-chul") or in an apposition
         ("Medvedev, the former President of Russia"), mentioned before `at`. Two people with
         the role (a story about two presidents) leave it unresolved."""
         word = re.escape(fold(role))
+        wanted = _modifiers(phrase, role)
         holders = set()
         for pos, name in self.mentions():
             if pos >= at:
                 break
             before = fold(self.text[max(0, pos - 40) : pos])
             after = fold(self.text[pos : pos + len(name) + 60])
-            if re.search(rf"\b{word}\.?\s+(?:\S+\s+){{0,2}}$", before) or re.search(
-                rf"^[^,]*,\s+(?:a|an|the)\s+(?:\S+\s+){{0,3}}{word}\b", after
-            ):
+            titled = re.search(rf"\b{word}\.?\s+(?:\S+\s+){{0,2}}$", before)
+            apposed = re.search(rf"^[^,]*,\s+(?:a|an|the)\s+(?:\S+\s+){{0,3}}{word}\b", after)
+            said = (titled and before) or (apposed and after) or ""
+            if said and all(w in said.split() for w in wanted):
                 holders.add(name)
+        if not holders:  # introduced in a sentence nobody parsed: "… President Dmitry Medvedev"
+            holders = self._titled(role, at, phrase)
         return holders.pop() if len(holders) == 1 else None
+
+    def _titled(self, role: str, at: int, phrase: str) -> set[str]:
+        """Names written right after the role as a title before `at`, outside quotations, with
+        the phrase's other words just before it ("the former Russian president" → "former
+        Russian President Dmitry Medvedev", not "President Donald Trump")."""
+        wanted = _modifiers(phrase, role)
+        pattern = re.compile(
+            rf"\b(?i:{re.escape(role)})\.?[ \t]+((?:{_NAME_WORD})(?:[ \t]+(?:{_NAME_WORD})){{1,2}})"
+        )
+        found = set()
+        for match in pattern.finditer(self.text, 0, max(at, 0)):
+            if any(s <= match.start() < e for s, e in self.quoted):
+                continue
+            before = fold(self.text[max(0, match.start() - 40) : match.start()]).split()
+            if any(w not in before for w in wanted):
+                continue
+            written = match.group(1)
+            if len(written.split()[-1]) > 2:
+                written = written.rstrip(".")  # the sentence's full stop, not an initial
+            name = strip_titles(written)
+            if len(name.split()) >= 2 and looks_like_name(name):
+                found.add(name)
+        return found
 
     def _paragraphs_back(self, paragraph_start: int, count: int) -> int:
         """Start of the paragraph `count` paragraphs before the one at `paragraph_start`."""
@@ -186,6 +213,12 @@ class People:
             if match.start() < at:
                 best = match.start()
         return best
+
+
+def _modifiers(phrase: str, role: str) -> list[str]:
+    """The words a role phrase adds to its role ("the former Russian president" → former,
+    russian): a holder's title or apposition must say them too."""
+    return [w for w in (fold(t) for t in tokens(phrase)) if w not in ("the", "this", fold(role))]
 
 
 def _holds(name: str, want: list[str]) -> bool:

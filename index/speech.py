@@ -285,7 +285,7 @@ def _speaker(token: Any, unit: Any, people: People, cue: str) -> Speaker | None:
         return None
     role = _role_noun(token)
     if role:
-        name = people.resolve_role(role, at)
+        name = people.resolve_role(role, at, _phrase(token))
         if name:
             return Speaker(name, True, cue)
     mention = _name_mention(token, people)

@@ -106,3 +106,18 @@ def test_gold_labels_point_at_their_text() -> None:
     assert json.loads(
         (REPO / "tests/fixtures/gold/questions-2024-01.jsonl").read_text().split("\n")[0]
     )
+
+
+def test_a_role_speaker_is_the_person_the_article_gave_that_title(nlp) -> None:
+    from index.quotes import extract_quotes
+
+    text = (
+        "President Donald Trump met reporters on Monday.\n\n"
+        "Later he needled former Finnish President Sauli Niinisto on social media.\n\n"
+        "“Every new threat is a step towards trouble,” the former Finnish president said."
+    )
+    (quote,) = [q for q in extract_quotes(text, nlp) if "Every new threat" in q.quote]
+    assert (quote.speaker, quote.named) == ("Sauli Niinisto", True)
+    plain = text.replace("former Finnish President Sauli Niinisto", "an old rival")
+    (unresolved,) = [q for q in extract_quotes(plain, nlp) if "Every new threat" in q.quote]
+    assert not unresolved.named  # "the former Finnish president" is not Donald Trump

@@ -113,3 +113,12 @@ def test_a_speaker_named_earlier_in_the_article_is_not_a_missing_name() -> None:
     assert missing_names("What did Mitch Landrieu say about the work?", [passage]) == []
     bare = Passage(1, "a", "a-0", 1.0, text, 0, len(text), "t")
     assert missing_names("What did Mitch Landrieu say about the work?", [bare]) == ["Mitch"]
+
+
+def test_a_possessive_in_the_passage_is_still_the_name() -> None:
+    from qa.models import Passage
+    from qa.verify import missing_names
+
+    text = "Bardem said Linkin Park's song inspired the scene."
+    passage = Passage(1, "a", "a-0", 1.0, text, 0, len(text), "t")
+    assert missing_names("What did Bardem say about the Linkin Park song?", [passage]) == []

@@ -27,7 +27,7 @@ def missing_names(question: str, passages: Sequence[Passage]) -> list[str]:
     # A passage's speakers carry the fullest name their article gives ("said Vinson" is Danielle
     # Vinson's, named earlier in the article).
     speakers = " ".join(s.speaker for p in passages for s in p.spoken if s.named)
-    words = {fold(w.strip(".'’")) for w in _WORD.findall(f"{text} {speakers}")}
+    words = {_bare(w) for w in _WORD.findall(f"{text} {speakers}")}
     out: list[str] = []
     for match in _NAME.finditer(question):
         raw = re.sub(r"['’]s$", "", match.group()).rstrip(".")
@@ -39,3 +39,8 @@ def missing_names(question: str, passages: Sequence[Passage]) -> list[str]:
         if raw not in out:
             out.append(raw)
     return out
+
+
+def _bare(word: str) -> str:
+    """A passage word without its possessive or surrounding dots ("Park's" → "park")."""
+    return fold(re.sub(r"['’]s$", "", word.strip(".'’")))
