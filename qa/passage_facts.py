@@ -12,7 +12,8 @@ from qa.models import Passage, SpokenSpan
 
 
 def with_facts(passages: list[Passage], catalog: Any, filters: Filters) -> list[Passage]:
-    """The passages with their spoken spans, names and dated sentences filled in."""
+    """The passages with their spoken spans (every stored quote overlapping them, in article
+    offsets), names and dated sentences filled in."""
     if not passages:
         return passages
     db = catalog.reader
@@ -37,7 +38,7 @@ def with_facts(passages: list[Passage], catalog: Any, filters: Filters) -> list[
                 q.cue,
             )
             for q in quotes.get(p.article_id, ())
-            if p.start <= q.start and q.end <= p.end
+            if q.start < p.end and p.start < q.end  # a quote may run across a chunk edge
         )
         held = tuple(
             sorted({(n, label) for n, label in names.get(p.article_id, ()) if n in p.text})

@@ -11,7 +11,16 @@ from types import ModuleType
 import pytest
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
-SCRIPTS = ("benchlib", "ingest", "retrieval", "answer", "embedding", "tune", "run_all")
+SCRIPTS = (
+    "benchlib",
+    "ingest",
+    "retrieval",
+    "answer",
+    "embedding",
+    "tune",
+    "run_all",
+    "parse_cost",
+)
 
 
 @pytest.fixture(scope="module", autouse=True)

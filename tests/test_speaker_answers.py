@@ -122,3 +122,20 @@ def test_a_possessive_in_the_passage_is_still_the_name() -> None:
     text = "Bardem said Linkin Park's song inspired the scene."
     passage = Passage(1, "a", "a-0", 1.0, text, 0, len(text), "t")
     assert missing_names("What did Bardem say about the Linkin Park song?", [passage]) == []
+
+
+def test_a_passage_gets_the_quotes_running_across_its_edge(index_copy) -> None:
+    from index import facts
+    from index.catalog import Filters
+    from qa.models import Passage
+    from qa.passage_facts import with_facts
+    from tests.test_index import sample_article
+
+    article = sample_article()
+    stored = facts.quotes_of(index_copy.catalog.reader, [article.id])[article.id]
+    quote = next(q for q in stored if "new heights" in q.quote)
+    start = quote.start + 5  # the chunk begins inside the quote
+    text = article.text[start:]
+    cut = Passage(1, article.id, "c", 1.0, text, start, len(article.text), article.title)
+    (passage,) = with_facts([cut], index_copy.catalog, Filters())
+    assert any(s.speaker == quote.speaker and s.start == quote.start for s in passage.spoken)
