@@ -199,6 +199,22 @@ def index_copy(built_index: Path, tmp_path: Path, embedder):  # noqa: ANN201
 
 
 @pytest.fixture
+def ask(index_copy):  # noqa: ANN201
+    """Ask with the extractive backend over a private copy of the prebuilt index."""
+    from qa.answer import answer
+    from qa.backends.registry import create_backend
+    from qa.retrieve import Retriever
+
+    retriever = Retriever(index_copy)
+    backend = create_backend("extractive")
+
+    def run(question: str, **kwargs):  # noqa: ANN202
+        return answer(question, retriever=retriever, backend=backend, **kwargs)
+
+    return run
+
+
+@pytest.fixture
 def free_port() -> int:
     """A TCP port that is free on loopback right now."""
     import socket

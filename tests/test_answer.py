@@ -7,8 +7,6 @@ import json
 import pytest
 
 from index.models import build_article
-from qa.answer import answer
-from qa.backends.registry import create_backend
 from qa.retrieve import RetrievalConfig, Retriever, make_filters
 from tests.conftest import ANSWER_KEYS, run_qa
 from tests.test_index import sample_article
@@ -21,18 +19,6 @@ OFF_TOPIC = [
     "How many legs does a spider have?",
     "What is the airspeed velocity of an unladen swallow?",
 ]
-
-
-@pytest.fixture
-def ask(index_copy):  # noqa: ANN201
-    """Ask with the extractive backend over a private copy of the prebuilt index."""
-    retriever = Retriever(index_copy)
-    backend = create_backend("extractive")
-
-    def run(question: str, **kwargs):  # noqa: ANN202
-        return answer(question, retriever=retriever, backend=backend, **kwargs)
-
-    return run
 
 
 def assert_cited(result, index) -> None:

@@ -6,24 +6,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-import pytest
-
-from qa.answer import answer
-from qa.backends.registry import create_backend
-from qa.retrieve import Retriever
 from tests.conftest import run_qa
-
-
-@pytest.fixture
-def ask(index_copy):  # noqa: ANN201
-    """Ask with the extractive backend over a private copy of the prebuilt index."""
-    retriever = Retriever(index_copy)
-    backend = create_backend("extractive")
-
-    def run(question: str, **kwargs):  # noqa: ANN202
-        return answer(question, retriever=retriever, backend=backend, **kwargs)
-
-    return run
 
 
 def test_what_did_xi_say_gives_only_xis_words_through_the_cli(built_index) -> None:

@@ -77,13 +77,7 @@ class Tok:
     @property
     def subtree(self) -> list[Tok]:
         """The token and its descendants, in text order."""
-        out: list[Tok] = []
-        stack = [self]
-        while stack:
-            node = stack.pop()
-            out.append(node)
-            stack.extend(node.children)
-        return sorted(out, key=lambda t: t.i)
+        return sorted(_descendants(self), key=lambda t: t.i)
 
     @property
     def conjuncts(self) -> tuple[Tok, ...]:
@@ -164,13 +158,7 @@ class LiteDoc:
 
 def _edges(root: Tok) -> None:
     """Set the leftmost and rightmost token of every subtree under `root`."""
-    order: list[Tok] = []
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        order.append(node)
-        stack.extend(node.children)
-    for node in reversed(order):  # children before their heads
+    for node in reversed(_descendants(root)):  # children before their heads
         left, right = node, node
         for child in node.children:
             if child.left_edge.i < left.i:
@@ -178,6 +166,17 @@ def _edges(root: Tok) -> None:
             if child.right_edge.i > right.i:
                 right = child.right_edge
         node.left_edge, node.right_edge = left, right
+
+
+def _descendants(root: Tok) -> list[Tok]:
+    """`root` and every token below it, each head before its children."""
+    order: list[Tok] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        order.append(node)
+        stack.extend(node.children)
+    return order
 
 
 def lite(doc: Any) -> LiteDoc:
