@@ -158,14 +158,13 @@ class People:
             if said and all(w in said.split() for w in wanted):
                 holders.add(name)
         if not holders:  # introduced in a sentence nobody parsed: "… President Dmitry Medvedev"
-            holders = self._titled(role, at, phrase)
+            holders = self._titled(role, at, wanted)
         return holders.pop() if len(holders) == 1 else None
 
-    def _titled(self, role: str, at: int, phrase: str) -> set[str]:
+    def _titled(self, role: str, at: int, wanted: list[str]) -> set[str]:
         """Names written right after the role as a title before `at`, outside quotations, with
-        the phrase's other words just before it ("the former Russian president" → "former
-        Russian President Dmitry Medvedev", not "President Donald Trump")."""
-        wanted = _modifiers(phrase, role)
+        the role phrase's other words (`wanted`) just before it ("the former Russian president"
+        → "former Russian President Dmitry Medvedev", not "President Donald Trump")."""
         pattern = re.compile(
             rf"\b(?i:{re.escape(role)})\.?[ \t]+((?:{_NAME_WORD})(?:[ \t]+(?:{_NAME_WORD})){{1,2}})"
         )

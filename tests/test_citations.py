@@ -20,7 +20,7 @@ from qa.citations import (
     support_score,
 )
 from qa.models import Passage
-from qa.verify import PassageFacts, StoredQuote, verify_answer
+from qa.verify import PassageFacts, verify_answer
 from tests.conftest import SAMPLE
 
 # (claim, a phrase of the passage that holds its facts). Paraphrases as an LLM writes them.
@@ -369,24 +369,10 @@ def sample_facts() -> dict[int, PassageFacts]:
     """The sample's quotes as ingest finds them, per passage (clipped to it)."""
     from index.nlp import load_nlp
     from index.quotes import extract_quotes
+    from qa.verified import clipped_quotes
 
     quotes = extract_quotes(sample_article().text, load_nlp())
-    return {
-        p.n: PassageFacts(
-            tuple(
-                StoredQuote(
-                    max(q.start, p.start) - p.start,
-                    min(q.end, p.end) - p.start,
-                    q.speaker,
-                    q.direct,
-                )
-                for q in quotes
-                if q.start < p.end and p.start < q.end
-            ),
-            p.published_at,
-        )
-        for p in sample_passages()
-    }
+    return {p.n: PassageFacts(clipped_quotes(quotes, p), p.published_at) for p in sample_passages()}
 
 
 def test_the_sample_with_its_stored_quotes() -> None:

@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from typing import Protocol
 
+from qa.backends.speaker_answer import reported_on
 from qa.models import Passage
 
 # A figure: an amount with its currency or scale ("$245 billion", "12%", "1.5 million"), or a
@@ -75,10 +76,8 @@ def newest_first(sentences: Sequence[Chosen]) -> list[Chosen]:
 
 def dated_lead_in(text: str, n: int, published_at: str | None) -> str:
     """`Reported 21 January 2025: "sentence" [n]` (the sentence as it is when undated)."""
-    from qa.backends.speaker_answer import reported_on
-
-    when = reported_on(published_at)
-    return f'R{when[1:]}: "{text}" [{n}]' if when else f"{text} [{n}]"
+    when = reported_on(published_at)  # "reported 21 January 2025"
+    return f'{when[0].upper()}{when[1:]}: "{text}" [{n}]' if when else f"{text} [{n}]"
 
 
 DIFFERENT_FIGURES = "The articles give different figures; the newest report comes first."

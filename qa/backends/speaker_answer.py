@@ -43,12 +43,10 @@ class Statement:
 def speaker_answer(question: str, passages: list[Passage], most: int = 3) -> str | None:
     """The answer text with [n] markers, or None when the question is not about someone's words
     (or no passage names anyone it could be)."""
-    if not any(p.spoken for p in passages):
-        return None  # no parse facts (an unparsed index, hand-made passages): nothing to go on
-    asked = speaker_question(without_date_words(question), lambda name: _known(name, passages))
-    if asked is None:
+    words = _speaker_words(question, passages)
+    if words is None:
         return None
-    said = [_statements(name, passages) for name in asked.names]
+    asked, said = words
     chosen = _interleave([_best(s, asked, most) for s in said], most)
     if chosen:
         return "\n".join(lead_in(s) for s in chosen)
@@ -60,15 +58,26 @@ def speaker_answer(question: str, passages: list[Passage], most: int = 3) -> str
 def quiet_on_topic(question: str, passages: list[Passage]) -> SpeakerQuestion | None:
     """The speaker question, when the passages hold the speaker's words but none about its
     topic ("What did Xi say about football?" over Xi's words on Russia)."""
-    if not any(p.spoken for p in passages):
+    words = _speaker_words(question, passages)
+    if words is None:
         return None
-    asked = speaker_question(without_date_words(question), lambda name: _known(name, passages))
-    if asked is None or not asked.topic:
-        return None
-    said = [_statements(name, passages) for name in asked.names]
-    if not any(said) or any(_best(s, asked, 1) for s in said):
+    asked, said = words
+    if not asked.topic or not any(said) or any(_best(s, asked, 1) for s in said):
         return None
     return asked
+
+
+def _speaker_words(
+    question: str, passages: list[Passage]
+) -> tuple[SpeakerQuestion, list[list[Statement]]] | None:
+    """The speaker question (its date words are a filter, not its topic) and each asked
+    person's statements in the passages; None when it asks for nobody's words."""
+    if not any(p.spoken for p in passages):
+        return None  # no parse facts (an unparsed index, hand-made passages): nothing to go on
+    asked = speaker_question(without_date_words(question), lambda name: _known(name, passages))
+    if asked is None:
+        return None
+    return asked, [_statements(name, passages) for name in asked.names]
 
 
 def names_speaker(text: str, asked: SpeakerQuestion) -> bool:

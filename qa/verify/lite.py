@@ -36,20 +36,17 @@ class Tok:
         "doc",
     )
 
-    def __init__(self, doc: LiteDoc, i: int, text: str, lower: str, dep: str, idx: int) -> None:
+    def __init__(self, doc: LiteDoc, i: int, strings: tuple[str, str, str], values: list[int]):
+        _, idx, num, alpha, punct, space, start, ws = values
         self.i = i
-        self.text = text
-        self.lower_ = lower
-        self.dep_ = dep
+        self.text, self.lower_, self.dep_ = strings
         self.idx = idx
-        self.like_num = False
-        self.is_sent_start = False
-        self.is_alpha = False
-        self.is_punct = False
-        self.is_space = False
-        self.whitespace_ = ""
+        self.like_num, self.is_alpha = bool(num), bool(alpha)
+        self.is_punct, self.is_space = bool(punct), bool(space)
+        self.is_sent_start = start == 1 or i == 0
+        self.whitespace_ = " " if ws else ""
         self.doc = doc
-        self.head: Tok = self
+        self.head: Tok = self  # linked by LiteDoc once every token exists
         self.children: list[Tok] = []
         self.left_edge: Tok = self
         self.right_edge: Tok = self
@@ -63,16 +60,6 @@ class Tok:
     def n_rights(self) -> int:
         """Children after the token."""
         return sum(1 for c in self.children if c.i > self.i)
-
-    @property
-    def lefts(self) -> list[Tok]:
-        """Children before the token, in order."""
-        return [c for c in self.children if c.i < self.i]
-
-    @property
-    def rights(self) -> list[Tok]:
-        """Children after the token, in order."""
-        return [c for c in self.children if c.i > self.i]
 
     @property
     def subtree(self) -> list[Tok]:
@@ -127,14 +114,10 @@ class LiteDoc:
         strings = doc.vocab.strings
         names = doc.to_array(_STRINGS).astype("uint64").tolist()
         values = doc.to_array(_VALUES).astype("int64").tolist()
-        for i, ((orth, lower, dep), (head, idx, num, alpha, punct, space, start, ws)) in enumerate(
-            zip(names, values, strict=True)
-        ):
-            tok = Tok(self, i, strings[orth], strings[lower], strings[dep], idx)
-            tok.like_num, tok.is_alpha, tok.is_punct = bool(num), bool(alpha), bool(punct)
-            tok.is_space, tok.is_sent_start = bool(space), start == 1 or i == 0
-            tok.whitespace_ = " " if ws else ""
-            self.tokens.append(tok)
+        self.tokens = [
+            Tok(self, i, (strings[orth], strings[lower], strings[dep]), row)
+            for i, ((orth, lower, dep), row) in enumerate(zip(names, values, strict=True))
+        ]
         for tok, (head, *_) in zip(self.tokens, values, strict=True):
             tok.head = self.tokens[tok.i + head]
             if head:

@@ -46,6 +46,23 @@ class Timing:
     checks_cpu_ms: float = 0.0  # selecting the supporting text included
 
 
+class _Parses:
+    """An answer's parses, each read once into plain objects, and one `Sentence` per text and
+    offset however many windows and claims it stands in."""
+
+    def __init__(self, docs: dict[str, Any], known: frozenset[str]) -> None:
+        self.docs = {text: lite(doc) for text, doc in docs.items()}
+        self.known = known
+        self._sentences: dict[tuple[str, int], Sentence] = {}
+
+    def sentence(self, text: str, start: int) -> Sentence:
+        """The parsed `text`, which starts at `start` in its passage (0 for a claim)."""
+        key = (text, start)
+        if key not in self._sentences:
+            self._sentences[key] = Sentence(self.docs[text], start, self.known)
+        return self._sentences[key]
+
+
 @dataclass
 class _Plan:
     """One sentence to judge: its windows (combined and per cited passage)."""
@@ -80,9 +97,8 @@ def verify_answer(
     texts = _texts_to_parse(plans, by_n)
     parsed = _parse(texts, nlp, timing)
     started, cpu = time.perf_counter(), time.thread_time()
-    parsed = {text: lite(doc) for text, doc in parsed.items()}  # read each parse once
-    known = known_names(p.text for p in passages)
-    verdicts = [_judge_sentence(plan, by_n, facts, parsed, known) for plan in plans]
+    parses = _Parses(parsed, known_names(p.text for p in passages))
+    verdicts = [_judge_sentence(plan, by_n, facts, parses) for plan in plans]
     timing.checks_ms += (time.perf_counter() - started) * 1000
     timing.checks_cpu_ms += (time.thread_time() - cpu) * 1000
     return verdicts
@@ -147,16 +163,15 @@ def _judge_sentence(
     plan: _Plan,
     by_n: dict[int, Passage],
     facts: dict[int, PassageFacts],
-    parsed: dict[str, Any],
-    known: frozenset[str],
+    parses: _Parses,
 ) -> SentenceVerdict:
     if not plan.cited:
         kind = "note" if _NOTE.search(plan.text) else "claim"
         reason = "a note, not a claim" if kind == "note" else "no citation: nothing supports it"
         return SentenceVerdict(plan.index, plan.text, [], False, reason, kind, check="citation")
-    claim = Sentence(parsed[plan.body], 0, known)
+    claim = parses.sentence(plan.body, 0)
     combined_window = plan.windows[None]
-    combined = _judge_window(plan, claim, combined_window, by_n, facts, parsed, known)
+    combined = _judge_window(plan, claim, combined_window, by_n, facts, parses)
     results: dict[int | None, tuple[Finding | None, list[Span]]] = {
         None: (combined, combined_window)
     }
@@ -164,7 +179,7 @@ def _judge_sentence(
     for key, window in plan.windows.items():
         if key is not None and (combined is not None or key not in covered):
             # a passage's own support is judged only when the combined one does not settle it
-            results[key] = (_judge_window(plan, claim, window, by_n, facts, parsed, known), window)
+            results[key] = (_judge_window(plan, claim, window, by_n, facts, parses), window)
     checks = []
     for n in plan.cited:
         own = [s for s in combined_window if s.n == n]
@@ -197,8 +212,7 @@ def _judge_window(
     window: list[Span],
     by_n: dict[int, Passage],
     facts: dict[int, PassageFacts],
-    parsed: dict[str, Any],
-    known: frozenset[str],
+    parses: _Parses,
 ) -> Finding | None:
     if not window:
         return Finding("lexical", "the cited passages hold no text")
@@ -208,7 +222,7 @@ def _judge_window(
             return Finding("offsets", f"[{span.n}]'s offsets do not match its text")
     window = context(window, by_n)
     texts = [by_n[s.n].text[s.start : s.end] for s in window]
-    support = [_sentence(parsed, t, s.start, known) for t, s in zip(texts, window, strict=True)]
+    support = [parses.sentence(t, s.start) for t, s in zip(texts, window, strict=True)]
     quotes = [_local_quotes(facts[s.n].quotes, s) for s in window]
     published = next((facts[s.n].published_at for s in window if facts[s.n].published_at), None)
     case = Case(
@@ -221,16 +235,6 @@ def _judge_window(
     )
     lexical = scores(terms(plan.body), terms(" ".join(texts)))[0]
     return judge(case, lexical)
-
-
-def _sentence(parsed: dict[str, Any], text: str, start: int, known: frozenset[str]) -> Sentence:
-    """One Sentence per cited text of an answer: its keys, names and frames are read once, however
-    many windows and claims it stands in."""
-    key = ("(sentence)", text, start)
-    cached = parsed.get(key)  # type: ignore[call-overload]
-    if cached is None:
-        cached = parsed[key] = Sentence(parsed[text], start, known)  # type: ignore[index]
-    return cached
 
 
 def _citation_check(
