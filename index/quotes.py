@@ -76,8 +76,25 @@ def extract_quotes(text: str, nlp: Any, known_names: Iterable[str] = ()) -> list
 
 def analyse(text: str, nlp: Any, known_names: Iterable[str] = ()) -> Analysis:
     """Parse the sentences that can hold speech; attribute every quote; collect the names."""
-    units = _units(text)
-    docs = _parse(nlp, units)
+    return analyse_many([text], nlp, known_names)[0]
+
+
+def analyse_many(texts: Sequence[str], nlp: Any, known_names: Iterable[str] = ()) -> list[Analysis]:
+    """`analyse` for several texts, their sentences parsed in one batched pass (spaCy is a
+    third faster on full batches than on one article's few dozen sentences)."""
+    units = [_units(text) for text in texts]
+    docs = iter(_parse(nlp, [u for article in units for u in article]))
+    known = list(known_names)
+    return [
+        _attribute(text, article, [next(docs) for _ in article], nlp, known)
+        for text, article in zip(texts, units, strict=True)
+    ]
+
+
+def _attribute(
+    text: str, units: list[Unit], docs: list[Any], nlp: Any, known_names: Iterable[str]
+) -> Analysis:
+    """Quotes and reported statements of one text with their speakers, from its parsed units."""
     quoted = [(s.start, s.end) for u in units for s in u.quotes]
     people = People.from_parses(text, list(zip(units, docs, strict=True)), quoted, nlp)
     people.add(known_names)
