@@ -27,7 +27,8 @@ class People:
     ) -> None:
         self.text = text
         self.names: set[str] = set()
-        self.quoted = list(quoted)  # quotation spans: names inside them are not mentions
+        self.quoted = _merged(quoted)  # quotation spans: names inside them are not mentions
+        self._quoted_starts = [start for start, _ in self.quoted]
         self.speakers: list[tuple[int, str]] = []  # where each named speaker was attributed
         self.subjects: list[int] = []  # offsets of grammatical subjects in parsed sentences
         self._mentions: list[tuple[int, str]] | None = None
@@ -182,7 +183,7 @@ class People:
         )
         found = set()
         for match in pattern.finditer(self.text, 0, max(at, 0)):
-            if any(s <= match.start() < e for s, e in self.quoted):
+            if self._in_quote(match.start()):
                 continue
             before = fold(self.text[max(0, match.start() - 40) : match.start()]).split()
             if any(w not in before for w in wanted):
@@ -213,10 +214,14 @@ class People:
                         continue
                     for match in re.finditer(rf"\b{re.escape(form)}\b", self.text):
                         at = match.start()
-                        if not any(s <= at < e for s, e in self.quoted):
+                        if not self._in_quote(at):
                             found.append((at, self.fullest(form, at)))
             self._mentions = sorted(found)
         return self._mentions
+
+    def _in_quote(self, at: int) -> bool:
+        index = bisect.bisect_right(self._quoted_starts, at) - 1
+        return index >= 0 and at < self.quoted[index][1]
 
     def _last_before(self, name: str, at: int) -> int:
         """Where `name` is last written before offset `at` (-1: nowhere)."""
@@ -226,6 +231,17 @@ class People:
         starts = self._written_at[name]
         index = bisect.bisect_left(starts, at)
         return starts[index - 1] if index else -1
+
+
+def _merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted spans with overlapping ones joined."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _modifiers(phrase: str, role: str) -> list[str]:
