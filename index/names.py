@@ -32,7 +32,8 @@ TITLES = frozenset(
 # Sentence openers and determiners glued to a name ("But Vinson", "The FAA").
 _OPENERS = frozenset(
     "but while and so yet as when because then also meanwhile however still though although "
-    "after before since if now later earlier the a an this that these those".split()
+    "after before since if now later earlier the a an this that these those at in on for with "
+    "from by of to into about against".split()
 )
 # Words that make a capitalized run an organisation, a place or a work, never a person.
 ORG_WORDS = frozenset(
@@ -60,7 +61,9 @@ def fold(text: str) -> str:
 def tokens(name: str) -> list[str]:
     """The words of a name, possessive and trailing commas removed."""
     words = [w.strip(",;:()[]") for w in name.split()]
-    return [_POSSESSIVE.sub("", w) if w.endswith(("'s", "’s")) else w for w in words if w]
+    # "Putin's" and a name ending in s with a bare apostrophe ("DeShields' dream").
+    owned = ("'s", "’s", "s'", "s’")
+    return [_POSSESSIVE.sub("", w) if w.endswith(owned) else w for w in words if w]
 
 
 def strip_titles(name: str) -> str:

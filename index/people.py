@@ -10,6 +10,7 @@ from typing import Any
 
 from index.names import fold, looks_like_name, strip_titles, tokens
 from index.quote_spans import paragraphs
+from index.speech_words import SPEECH_VERBS
 
 # Entity types that are not people: a subject tagged so is an unnamed speaker ("the Kremlin").
 NOT_PEOPLE = frozenset(
@@ -265,4 +266,10 @@ def _holds(name: str, want: tuple[str, ...]) -> bool:
 
 
 def _capitalized_single(token: Any) -> bool:
-    return token.text[:1].isupper() and token.text.isalpha() and token.ent_type_ not in NOT_PEOPLE
+    """A capitalized one-word subject that may be a surname: not an organisation or place, or
+    one NER calls an organisation while it speaks ("“…,” Shumate acknowledged": the small
+    English pipeline often tags a surname ORG; only a person's full introduction is taken)."""
+    if not (token.text[:1].isupper() and token.text.isalpha()):
+        return False
+    speaks = token.head.lower_ in SPEECH_VERBS and not token.text.isupper()  # not "CDC"
+    return token.ent_type_ not in NOT_PEOPLE or (token.ent_type_ == "ORG" and speaks)
