@@ -121,3 +121,17 @@ def test_a_role_speaker_is_the_person_the_article_gave_that_title(nlp) -> None:
     plain = text.replace("former Finnish President Sauli Niinisto", "an old rival")
     (unresolved,) = [q for q in extract_quotes(plain, nlp) if "Every new threat" in q.quote]
     assert not unresolved.named  # "the former Finnish president" is not Donald Trump
+
+
+def test_a_surname_tagged_as_an_organisation_gets_its_full_name(nlp) -> None:
+    from index.names import tokens
+    from index.quotes import extract_quotes
+
+    assert tokens("Dru DeShields' dream") == ["Dru", "DeShields", "dream"]
+    text = (
+        "Department of Justice lawyer Brett Shumate argued in opening remarks that the president "
+        "could act alone.\n\n"
+        '"This is the first time IEEPA has been used for tariffs," Shumate acknowledged.'
+    )
+    (quote,) = [q for q in extract_quotes(text, nlp) if q.direct]
+    assert (quote.speaker, quote.named) == ("Brett Shumate", True)
