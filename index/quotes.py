@@ -80,8 +80,8 @@ def analyse(text: str, nlp: Any, known_names: Iterable[str] = ()) -> Analysis:
 
 
 def analyse_many(texts: Sequence[str], nlp: Any, known_names: Iterable[str] = ()) -> list[Analysis]:
-    """`analyse` for several texts, their sentences parsed in one batched pass (spaCy is a
-    third faster on full batches than on one article's few dozen sentences)."""
+    """`analyse` for several texts, their sentences parsed in one batched pass (measured 2–12 %
+    faster in spaCy than one pass per article, on 120 2024-01 articles)."""
     units = [_units(text) for text in texts]
     docs = iter(_parse(nlp, [u for article in units for u in article]))
     known = list(known_names)
