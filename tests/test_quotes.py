@@ -135,3 +135,30 @@ def test_a_surname_tagged_as_an_organisation_gets_its_full_name(nlp) -> None:
     )
     (quote,) = [q for q in extract_quotes(text, nlp) if q.direct]
     assert (quote.speaker, quote.named) == ("Brett Shumate", True)
+
+
+def test_batched_parse_keeps_input_order_and_bounds_each_turn(nlp) -> None:
+    """Texts are parsed sorted by length (faster), but each doc comes back in its input's place
+    and is the same doc a parse of that text alone gives; a turn holds the lock for a bounded
+    number of characters."""
+    from index.nlp import _TURN_CHARS, BATCH_SIZE, _turns, parse
+
+    texts = [
+        "Putin told Xi that trade had reached a record, officials said on Tuesday.",
+        "Xi spoke.",
+        "“We build our ties for the future,” Russian President Vladimir Putin said in Moscow.",
+        "Trump said the war was destroying Russia.",
+    ]
+    docs = parse(nlp, texts)
+    assert [d.text for d in docs] == texts
+    for text, doc in zip(texts, docs, strict=True):
+        alone = nlp(text)
+        assert [(e.text, e.label_) for e in doc.ents] == [(e.text, e.label_) for e in alone.ents]
+        assert [(t.dep_, t.head.i) for t in doc] == [(t.dep_, t.head.i) for t in alone]
+
+    many = ["word " * n for n in range(1, 600)]
+    turns = _turns(sorted(range(len(many)), key=lambda i: len(many[i])), many)
+    assert sorted(i for t in turns for i in t) == list(range(len(many)))
+    for turn in turns:
+        assert len(turn) <= BATCH_SIZE
+        assert len(turn) == 1 or sum(len(many[i]) for i in turn) <= _TURN_CHARS
