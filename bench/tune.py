@@ -33,6 +33,11 @@ TRIALS: dict[str, dict[str, Any]] = {
     "lexical uses every word": {"max_df": 1.0},
     "lexical words in ≤ 30 % of chunks": {"max_df": 0.3},
     "lexical words in ≤ 10 % of chunks": {"max_df": 0.1},
+    "recency 0.25, 90 days": {"recency_weight": 0.25, "recency_days": 90.0},
+    "recency 0.5, 90 days": {"recency_weight": 0.5, "recency_days": 90.0},
+    "recency 0.5, 30 days": {"recency_weight": 0.5, "recency_days": 30.0},
+    "recency 0.25, 365 days": {"recency_weight": 0.25, "recency_days": 365.0},
+    "recency 0.5, 365 days": {"recency_weight": 0.5, "recency_days": 365.0},
 }
 
 

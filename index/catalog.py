@@ -422,6 +422,23 @@ class Catalog:
         )
         return {row[0]: ChunkHit(*row) for row in rows}
 
+    def published_days(self, ids: Iterable[str]) -> dict[str, int]:
+        """Publication dates (YYYYMMDD) of the dated articles among `ids`."""
+        ids = list(set(ids))
+        if not ids:
+            return {}
+        rows = self.reader.execute(
+            "SELECT id, published_int FROM articles WHERE published_int IS NOT NULL AND id IN "
+            f"({','.join('?' * len(ids))})",
+            ids,
+        )
+        return dict(rows.fetchall())
+
+    def newest_published(self) -> int | None:
+        """The newest publication date (YYYYMMDD) in the index."""
+        row = self.reader.execute("SELECT max(published_int) FROM articles").fetchone()
+        return row[0] if row and row[0] else None
+
     def articles_by_id(self, ids: Iterable[str]) -> dict[str, Article]:
         """Stored articles by id."""
         ids = list(set(ids))

@@ -131,6 +131,11 @@ def date_to_int(iso: str | None) -> int | None:
     return int(iso[:10].replace("-", ""))
 
 
+def int_to_date(value: int) -> date:
+    """YYYYMMDD as an int → a date."""
+    return date(value // 10000, value // 100 % 100, value % 100)
+
+
 def _infer_missing(
     text: str,
     title: str | None,

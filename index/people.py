@@ -18,6 +18,11 @@ NOT_PEOPLE = frozenset(
     "ORDINAL CARDINAL PERCENT".split()
 )
 _NAME_WORD = r"(?:[A-Z]\.)+|[A-Z][\w'’\-]*\.?"
+_PRONOUN = re.compile(r"\b(?i:he|him|his|himself|she|her|hers|herself)\b")
+_GENDER = dict.fromkeys(("he", "him", "his", "himself"), "he") | dict.fromkeys(
+    ("she", "her", "hers", "herself"), "she"
+)
+_OTHER = {"he": "she", "she": "he"}
 
 
 class People:
@@ -33,6 +38,7 @@ class People:
         self.speakers: list[tuple[int, str]] = []  # where each named speaker was attributed
         self.subjects: list[int] = []  # offsets of grammatical subjects in parsed sentences
         self._mentions: list[tuple[int, str]] | None = None
+        self._genders: dict[str, str | None] | None = None
         self._paragraph_starts: list[int] | None = None
         self._holders: dict[tuple[str, ...], list[str]] = {}  # folded words → names holding them
         self._written_at: dict[str, list[int]] = {}  # name → offsets where it is written
@@ -79,7 +85,40 @@ class People:
                 full = people.introduced_as(word, at)
                 if full:
                     people.add([full])
+        if nlp is not None:
+            people._parse_leads(parsed, nlp)
         return people
+
+    def _parse_leads(self, parsed: Sequence[tuple[Any, Any]], nlp: Any) -> None:
+        """Who "he" or "she" is often stands in the sentence before, which nobody parsed when it
+        holds no quote or speech verb ("Talinda Bennington … offered her support." → "“We are
+        here,” she wrote"): parse those sentences and count the person their main verb's subject
+        names (or its possessor: "Bette Midler's heart went out …") as acting there."""
+        from index.nlp import parse
+        from index.sentences import split_sentences
+
+        covered = [(unit.start, unit.end) for unit, _ in parsed]
+        wanted = [unit.start for unit, doc in parsed if _pronoun_subject(unit, doc)]
+        if not wanted:
+            return
+        sentences = split_sentences(self.text)
+        ends = [end for _, end in sentences]
+        leads = set()
+        for start in wanted:
+            before = bisect.bisect_right(ends, start) - 1
+            if before < 0:
+                continue
+            lead = sentences[before]
+            if not any(s < lead[1] and lead[0] < e for s, e in covered):
+                leads.add(lead)
+        spans = sorted(leads)
+        for (start, _), doc in zip(spans, parse(nlp, [self.text[s:e] for s, e in spans])):
+            self.add(ent.text for ent in doc.ents if ent.label_ == "PERSON")
+            for token in doc:
+                if token.dep_ in ("nsubj", "nsubjpass") and token.head.dep_ == "ROOT":
+                    self.subjects.append(start + token.idx)
+                    owners = [c for c in token.children if c.dep_ == "poss"]
+                    self.subjects.extend(start + c.idx for c in owners)
 
     def _introduction(self, word: str, before: int) -> tuple[int, int] | None:
         """The sentence-sized window where a surname first follows a capitalized word."""
@@ -98,6 +137,7 @@ class People:
             if clean and looks_like_name(clean):
                 self.names.add(clean)
                 self._mentions = None
+                self._genders = None
                 self._holders.clear()
 
     def introduced_as(self, word: str, before: int) -> str | None:
@@ -149,9 +189,39 @@ class People:
         subjects = set(self.subjects)
         earlier = [(pos, name) for pos, name in self.mentions() if pos < at]
         acting = spoke + [(pos, name) for pos, name in earlier if pos in subjects]
+        word = _PRONOUN.match(self.text, at)
+        wanted = _GENDER.get(word.group().lower()) if word else None
+        if wanted:  # "she" is not the man who last spoke, when the article says he is a "he"
+            agreeing = [(pos, name) for pos, name in acting if self._gender(name) != _OTHER[wanted]]
+            acting = agreeing or acting
         if acting:
             return max(acting)[1]
         return earlier[-1][1] if earlier else None
+
+    def _gender(self, name: str) -> str | None:
+        """ "he" or "she", as the article refers to this person: a pronoun outside quotations in
+        a sentence where this person is the only one named before it votes; None if undecided."""
+        if self._genders is None:
+            from index.sentences import split_sentences
+
+            mentions = self.mentions()
+            starts = [pos for pos, _ in mentions]
+            votes: dict[str, dict[str, int]] = {}
+            for start, end in split_sentences(self.text):
+                first = bisect.bisect_left(starts, start)
+                for match in _PRONOUN.finditer(self.text, start, end):
+                    if self._in_quote(match.start()):
+                        continue
+                    last = bisect.bisect_left(starts, match.start())
+                    named = {n for _, n in mentions[first:last]}
+                    if len(named) == 1:
+                        tally = votes.setdefault(named.pop(), {"he": 0, "she": 0})
+                        tally[_GENDER[match.group().lower()]] += 1
+            self._genders = {
+                n: "he" if t["he"] > t["she"] else "she" if t["she"] > t["he"] else None
+                for n, t in votes.items()
+            }
+        return self._genders.get(name)
 
     def resolve_role(self, role: str, at: int, phrase: str = "") -> str | None:
         """Who "the minister" or "the former Russian president" is: the one person the article
@@ -273,3 +343,13 @@ def _capitalized_single(token: Any) -> bool:
         return False
     speaks = token.head.lower_ in SPEECH_VERBS and not token.text.isupper()  # not "CDC"
     return token.ent_type_ not in NOT_PEOPLE or (token.ent_type_ == "ORG" and speaks)
+
+
+def _pronoun_subject(unit: Any, doc: Any) -> bool:
+    """Whether "he" or "she" outside the quoted words is a subject in this parsed unit."""
+    return any(
+        token.lower_ in ("he", "she")
+        and token.dep_ in ("nsubj", "nsubjpass")
+        and not unit.in_quote(token.idx)
+        for token in doc
+    )

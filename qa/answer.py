@@ -132,6 +132,7 @@ def answer_stream(
         filters=reading.filters,
         speakers=asked.names if asked else (),
         topic=asked.topic if asked else "",
+        now=now,
     )
     t_retrieved = time.perf_counter()
     passages = retrieval.passages

@@ -115,7 +115,8 @@ def eval_command(
 
 def _search(retriever: Any, question: str, n: int, clock: str | None) -> list[Any]:
     """The product's retrieval for a question: its speaker read as `qa ask` reads it; its date
-    words only when the user's clock is given (the date-aware figures)."""
+    words, and ages for the recency prior, from the user's clock when given (the date-aware
+    figures), else from the newest indexed article."""
     from datetime import date
 
     from index.catalog import Filters
@@ -130,6 +131,7 @@ def _search(retriever: Any, question: str, n: int, clock: str | None) -> list[An
         filters=reading.filters if clock else Filters(),
         speakers=asked.names if asked else (),
         topic=asked.topic if asked else "",
+        now=now,
     ).passages
 
 

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from index.catalog import Filters
+from index.models import int_to_date
 from index.names import fold
 from qa.date_words import DatePhrase, around_event, find_date_phrase, without_phrase
 from qa.question import SpeakerQuestion, question_kind, speaker_question
@@ -103,11 +104,8 @@ def _known_speaker(catalog: Any, name: str) -> bool:
 
 
 def _newest_date(catalog: Any) -> date | None:
-    row = catalog.reader.execute("SELECT max(published_int) FROM articles").fetchone()
-    if not row or not row[0]:
-        return None
-    value = str(row[0])
-    return date(int(value[:4]), int(value[4:6]), int(value[6:8]))
+    newest = catalog.newest_published()
+    return int_to_date(newest) if newest else None
 
 
 def _event_date(catalog: Any, event: str) -> date | None:

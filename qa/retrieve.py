@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -10,7 +11,7 @@ from typing import Any
 
 from index.catalog import ChunkHit, Filters
 from index.indexer import ArticleIndex
-from index.models import date_to_int, parse_date
+from index.models import date_to_int, int_to_date, parse_date
 from qa.injection import passage_flags
 from qa.models import Passage
 from qa.passage_facts import with_facts
@@ -28,6 +29,11 @@ class RetrievalConfig:
     title_weight: float = 2.0
     max_df: float = 0.2  # lexical search skips words found in more than 20 % of chunks
     speaker_weight: float = 1.0  # a speaker question's third list: chunks of their quotes
+    # News is read for what is new: a dated article's score is multiplied by
+    # 1 + recency_weight · e^(−age / recency_days), its age the days between it and the user's
+    # clock (or the newest indexed article); undated articles get no boost.
+    recency_weight: float = 0.0
+    recency_days: float = 90.0
     parallel: bool = True
 
 
@@ -80,9 +86,11 @@ class Retriever:
         *,
         speakers: tuple[str, ...] = (),
         topic: str = "",
+        now: date | None = None,
     ) -> Retrieval:
         """The `k` best passages for `query` that pass `filters`; for a speaker question, the
-        passages holding the speakers' words (about `topic`) are preferred."""
+        passages holding the speakers' words (about `topic`) are preferred, and newer articles
+        before older ones as far as `RetrievalConfig.recency_weight` says (ages from `now`)."""
         filters = filters or Filters()
         started = time.perf_counter()
         self.index.refresh()  # see what other processes (`qa ingest`, `qa reindex`) committed
@@ -95,6 +103,8 @@ class Retriever:
         t_both = time.perf_counter()
         spoken = self._spoken(speakers, topic, filters) if speakers else []
         fused = self._fuse(dense, lexical, spoken)
+        if self.config.recency_weight:
+            fused = self._newer_first(fused, now)
         chosen = _diversify(fused, k, self.config.per_article)
         passages = with_facts(self._passages(chosen), self.index.catalog, filters)
         done = time.perf_counter()
@@ -186,6 +196,26 @@ class Retriever:
                 hits.setdefault(hit.chunk_id, hit)
         order = sorted(scores, key=lambda c: (-scores[c], c))
         return [(hits[c], scores[c]) for c in order]
+
+    def _newer_first(
+        self, fused: list[tuple[ChunkHit, float]], now: date | None
+    ) -> list[tuple[ChunkHit, float]]:
+        """Fused scores with the recency boost, best first."""
+        catalog = self.index.catalog
+        days = catalog.published_days(hit.article_id for hit, _ in fused)
+        newest = catalog.newest_published()
+        clock = now or (int_to_date(newest) if newest else None)
+        if clock is None:
+            return fused
+        weight, scale = self.config.recency_weight, self.config.recency_days
+        boosted = []
+        for hit, score in fused:
+            day = days.get(hit.article_id)
+            if day is not None:
+                age = abs((clock - int_to_date(day)).days)  # after the clock: as far off
+                score *= 1 + weight * math.exp(-age / scale)
+            boosted.append((hit, score))
+        return sorted(boosted, key=lambda pair: (-pair[1], pair[0].chunk_id))
 
     def _passages(self, chosen: list[tuple[ChunkHit, float]]) -> list[Passage]:
         articles = self.index.catalog.articles_by_id(h.article_id for h, _ in chosen)

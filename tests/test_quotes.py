@@ -85,8 +85,8 @@ def test_speaker_precision_and_recall_on_the_gold_set(nlp) -> None:
 
     result = score("all")
     assert result["tp"] + result["fn"] >= 200, result  # the set is not empty or truncated
-    assert result["precision"] >= 0.90, result
-    assert result["recall"] >= 0.78, result  # measured 0.799 (dev .90, test .76, holdout lower)
+    assert result["precision"] >= 0.92, result  # measured 0.939 (quotes-v5)
+    assert result["recall"] >= 0.85, result  # measured 0.871 (dev .90, test .83, holdout .88)
 
 
 def test_gold_labels_point_at_their_text() -> None:
@@ -162,3 +162,29 @@ def test_batched_parse_keeps_input_order_and_bounds_each_turn(nlp) -> None:
     for turn in turns:
         assert len(turn) <= BATCH_SIZE
         assert len(turn) == 1 or sum(len(many[i]) for i in turn) <= _TURN_CHARS
+
+
+def test_he_or_she_is_the_subject_of_the_sentence_before_and_agrees_in_gender(nlp) -> None:
+    """ "she wrote" after a sentence nobody parsed (no quote, no speech verb) is that sentence's
+    subject, not the last speaker; "she" is never a man the article calls "he"."""
+    from index.quotes import extract_quotes
+
+    lead = (
+        "“We will rebuild the pier,” Mayor John Carter said on Monday.\n\n"
+        "Council member Maria Lopez, whose husband Tom Lopez runs the ferry, offered her support "
+        "to the plan.\n\n"
+        "“We are here for the fishermen,” she wrote."
+    )
+    speakers = {q.quote: q.speaker for q in extract_quotes(lead, nlp)}
+    assert speakers["We will rebuild the pier,"] == "John Carter"
+    assert speakers["We are here for the fishermen,"] == "Maria Lopez"
+
+    gender = (
+        "“The warrant was vetted at the highest levels,” former prosecutor Ellen Cohen said.\n\n"
+        "Judge Bruce Reinhart quit the prosecutor's office years ago. Reinhart, however, did "
+        "acknowledge that he had regrets.\n\n"
+        "“Good for him,” she said."
+    )
+    speakers = {q.quote: q.speaker for q in extract_quotes(gender, nlp)}
+    assert speakers["he had regrets"] == "Bruce Reinhart"
+    assert speakers["Good for him,"] == "Ellen Cohen"
