@@ -32,7 +32,7 @@ class RetrievalConfig:
     # News is read for what is new: a dated article's score is multiplied by
     # 1 + recency_weight · e^(−age / recency_days), its age the days between it and the user's
     # clock (or the newest indexed article); undated articles get no boost.
-    recency_weight: float = 0.0
+    recency_weight: float = 0.25
     recency_days: float = 90.0
     parallel: bool = True
 
