@@ -40,8 +40,8 @@ def ask(
     now: Annotated[
         str | None,
         typer.Option(
-            help="Today's date for 'last week', 'since January' … (YYYY-MM-DD; default: the "
-            "newest indexed article's date)."
+            help="Today's date for 'last week', 'since January' … and for preferring recent "
+            "articles (YYYY-MM-DD; default: the newest indexed article's date)."
         ),
     ] = None,
     outlet: Annotated[Repeatable, typer.Option(help="Only this outlet (repeatable).")] = None,
