@@ -164,27 +164,33 @@ def test_batched_parse_keeps_input_order_and_bounds_each_turn(nlp) -> None:
         assert len(turn) == 1 or sum(len(many[i]) for i in turn) <= _TURN_CHARS
 
 
-def test_he_or_she_is_the_subject_of_the_sentence_before_and_agrees_in_gender(nlp) -> None:
-    """ "she wrote" after a sentence nobody parsed (no quote, no speech verb) is that sentence's
-    subject, not the last speaker; "she" is never a man the article calls "he"."""
-    from index.quotes import extract_quotes
-
-    lead = (
+PRONOUN_CASES = {
+    # "she wrote" after a sentence nobody parsed (no quote, no speech verb): its subject.
+    "the sentence before": (
         "“We will rebuild the pier,” Mayor John Carter said on Monday.\n\n"
         "Council member Maria Lopez, whose husband Tom Lopez runs the ferry, offered her support "
         "to the plan.\n\n"
-        "“We are here for the fishermen,” she wrote."
-    )
-    speakers = {q.quote: q.speaker for q in extract_quotes(lead, nlp)}
-    assert speakers["We will rebuild the pier,"] == "John Carter"
-    assert speakers["We are here for the fishermen,"] == "Maria Lopez"
-
-    gender = (
+        "“We are here for the fishermen,” she wrote.",
+        {
+            "We will rebuild the pier,": "John Carter",
+            "We are here for the fishermen,": "Maria Lopez",
+        },
+    ),
+    # "she" is never a man the article calls "he", though he was the last to speak.
+    "gender": (
         "“The warrant was vetted at the highest levels,” former prosecutor Ellen Cohen said.\n\n"
         "Judge Bruce Reinhart quit the prosecutor's office years ago. Reinhart, however, did "
         "acknowledge that he had regrets.\n\n"
-        "“Good for him,” she said."
-    )
-    speakers = {q.quote: q.speaker for q in extract_quotes(gender, nlp)}
-    assert speakers["he had regrets"] == "Bruce Reinhart"
-    assert speakers["Good for him,"] == "Ellen Cohen"
+        "“Good for him,” she said.",
+        {"he had regrets": "Bruce Reinhart", "Good for him,": "Ellen Cohen"},
+    ),
+}
+
+
+@pytest.mark.parametrize("case", PRONOUN_CASES)
+def test_he_or_she_is_the_subject_before_and_agrees_in_gender(nlp, case: str) -> None:
+    from index.quotes import extract_quotes
+
+    text, expected = PRONOUN_CASES[case]
+    speakers = {q.quote: q.speaker for q in extract_quotes(text, nlp)}
+    assert {quote: speakers.get(quote) for quote in expected} == expected
