@@ -15,10 +15,11 @@ import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from index import facts
-from index.models import Article, Chunk
+from index.models import Article, Chunk, int_to_date
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -434,10 +435,10 @@ class Catalog:
         )
         return dict(rows.fetchall())
 
-    def newest_published(self) -> int | None:
-        """The newest publication date (YYYYMMDD) in the index."""
+    def newest_date(self) -> date | None:
+        """The newest publication date in the index."""
         row = self.reader.execute("SELECT max(published_int) FROM articles").fetchone()
-        return row[0] if row and row[0] else None
+        return int_to_date(row[0]) if row and row[0] else None
 
     def articles_by_id(self, ids: Iterable[str]) -> dict[str, Article]:
         """Stored articles by id."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 # Words that precede a name as a title or role, never part of the name ("Russian President
 # Vladimir Putin" → "Vladimir Putin"). Kept small and documented: roles that news puts before
@@ -107,12 +107,12 @@ def fullest(mention: str, known: Iterable[str]) -> str:
     best = short
     for name in known:
         words = [fold(w) for w in tokens(name)]
-        if len(words) > len(tokens(best)) and _contains_in_order(words, want):
+        if len(words) > len(tokens(best)) and contains_in_order(words, want):
             best = name
     return best
 
 
-def _contains_in_order(words: list[str], want: list[str]) -> bool:
+def contains_in_order(words: Sequence[str], want: Sequence[str]) -> bool:
     """Whether `want` appears in `words` as a contiguous run, or as first + last name."""
     n = len(want)
     if any(words[i : i + n] == want for i in range(len(words) - n + 1)):

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
-from index.names import fold, looks_like_name, strip_titles, tokens
+from index.names import contains_in_order, fold, looks_like_name, strip_titles, tokens
 from index.quote_spans import paragraphs
 from index.speech_words import SPEECH_VERBS
 
@@ -40,6 +40,7 @@ class People:
         self._mentions: list[tuple[int, str]] | None = None
         self._genders: dict[str, str | None] | None = None
         self._paragraph_starts: list[int] | None = None
+        self._sentence_spans: list[tuple[int, int]] | None = None
         self._holders: dict[tuple[str, ...], list[str]] = {}  # folded words → names holding them
         self._written_at: dict[str, list[int]] = {}  # name → offsets where it is written
         self.add(names)
@@ -95,13 +96,12 @@ class People:
         here,” she wrote"): parse those sentences and count the person their main verb's subject
         names (or its possessor: "Bette Midler's heart went out …") as acting there."""
         from index.nlp import parse
-        from index.sentences import split_sentences
 
         covered = [(unit.start, unit.end) for unit, _ in parsed]
         wanted = [unit.start for unit, doc in parsed if _pronoun_subject(unit, doc)]
         if not wanted:
             return
-        sentences = split_sentences(self.text)
+        sentences = self._sentences()
         ends = [end for _, end in sentences]
         leads = set()
         for start in wanted:
@@ -202,12 +202,10 @@ class People:
         """ "he" or "she", as the article refers to this person: a pronoun outside quotations in
         a sentence where this person is the only one named before it votes; None if undecided."""
         if self._genders is None:
-            from index.sentences import split_sentences
-
             mentions = self.mentions()
             starts = [pos for pos, _ in mentions]
             votes: dict[str, dict[str, int]] = {}
-            for start, end in split_sentences(self.text):
+            for start, end in self._sentences():
                 first = bisect.bisect_left(starts, start)
                 for match in _PRONOUN.finditer(self.text, start, end):
                     if self._in_quote(match.start()):
@@ -290,6 +288,14 @@ class People:
             self._mentions = sorted(found)
         return self._mentions
 
+    def _sentences(self) -> list[tuple[int, int]]:
+        """The article's sentence spans, split once."""
+        if self._sentence_spans is None:
+            from index.sentences import split_sentences
+
+            self._sentence_spans = split_sentences(self.text)
+        return self._sentence_spans
+
     def _in_quote(self, at: int) -> bool:
         index = bisect.bisect_right(self._quoted_starts, at) - 1
         return index >= 0 and at < self.quoted[index][1]
@@ -328,11 +334,7 @@ def _folded_words(name: str) -> tuple[str, ...]:
 
 def _holds(name: str, want: tuple[str, ...]) -> bool:
     """Whether the name's words contain `want` as a run, or as its first and last word."""
-    words = _folded_words(name)
-    n = len(want)
-    if any(words[i : i + n] == want for i in range(len(words) - n + 1)):
-        return True
-    return n == 2 and words[0] == want[0] and words[-1] == want[-1]
+    return contains_in_order(_folded_words(name), want)
 
 
 def _capitalized_single(token: Any) -> bool:

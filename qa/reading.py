@@ -14,7 +14,6 @@ from datetime import date
 from typing import Any
 
 from index.catalog import Filters
-from index.models import int_to_date
 from index.names import fold
 from qa.date_words import DatePhrase, around_event, find_date_phrase, without_phrase
 from qa.question import SpeakerQuestion, question_kind, speaker_question
@@ -71,7 +70,7 @@ def read_question(
     """The question's speaker, kind and date phrase, with the filters they imply."""
     filters = filters or Filters()
     catalog = index.catalog
-    clock = now or _newest_date(catalog) or date.today()
+    clock = now or catalog.newest_date() or date.today()
     phrase = find_date_phrase(question, clock)
     # "What did Putin say last week?" asks for Putin's words in a range: the date words are a
     # filter, not the topic (nor part of the name).
@@ -101,11 +100,6 @@ def _known_speaker(catalog: Any, name: str) -> bool:
 
     words = [fold(w) for w in name.split()]
     return bool(words) and bool(facts.search_quotes(catalog.reader, speaker_words=words, limit=1))
-
-
-def _newest_date(catalog: Any) -> date | None:
-    newest = catalog.newest_published()
-    return int_to_date(newest) if newest else None
 
 
 def _event_date(catalog: Any, event: str) -> date | None:

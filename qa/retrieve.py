@@ -202,11 +202,10 @@ class Retriever:
     ) -> list[tuple[ChunkHit, float]]:
         """Fused scores with the recency boost, best first."""
         catalog = self.index.catalog
-        days = catalog.published_days(hit.article_id for hit, _ in fused)
-        newest = catalog.newest_published()
-        clock = now or (int_to_date(newest) if newest else None)
+        clock = now or catalog.newest_date()
         if clock is None:
             return fused
+        days = catalog.published_days(hit.article_id for hit, _ in fused)
         weight, scale = self.config.recency_weight, self.config.recency_days
         boosted = []
         for hit, score in fused:
