@@ -35,6 +35,7 @@ _OPENERS = frozenset(
     "after before since if now later earlier the a an this that these those at in on for with "
     "from by of to into about against".split()
 )
+_QUESTION_WORDS = frozenset("how why what where who which whose whom".split())
 # Words that make a capitalized run an organisation, a place or a work, never a person.
 ORG_WORDS = frozenset(
     """center centre department agency service office committee council university college
@@ -88,7 +89,7 @@ def _is_title(word: str) -> bool:
 def looks_like_name(name: str) -> bool:
     """Capitalized words (particles allowed) that are not all titles."""
     words = tokens(name)
-    if not words or len(words) > 5:
+    if not words or len(words) > 5 or fold(words[0]) in _QUESTION_WORDS:  # "How TikTok" (a heading)
         return False
     for word in words:
         if fold(word) not in _PARTICLES and not _NAME_TOKEN.match(word):

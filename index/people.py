@@ -23,6 +23,8 @@ _GENDER = dict.fromkeys(("he", "him", "his", "himself"), "he") | dict.fromkeys(
     ("she", "her", "hers", "herself"), "she"
 )
 _OTHER = {"he": "she", "she": "he"}
+# A quoted nickname inside a name: Dwayne "The Rock" Johnson is Dwayne Johnson.
+_NICKNAME = re.compile(r"\s+[\"“‘'][^\"“”‘’']{1,30}[\"”’']\s+")
 
 
 class People:
@@ -133,7 +135,7 @@ class People:
     def add(self, names: Iterable[str]) -> None:
         """Record names (titles dropped); things that are not names are ignored."""
         for name in names:
-            clean = strip_titles(name)
+            clean = strip_titles(_NICKNAME.sub(" ", name))
             if clean and looks_like_name(clean):
                 self.names.add(clean)
                 self._mentions = None

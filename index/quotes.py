@@ -20,7 +20,7 @@ from index.quote_spans import QuoteSpan, find_quote_spans, is_long, paragraphs
 from index.sentences import split_sentences
 from index.speech import PLACEHOLDER, SPEECH_CUE, Speaker, attribute, reported_clauses
 
-VERSION = "quotes-v5"
+VERSION = "quotes-v6"
 
 
 @dataclass(frozen=True)

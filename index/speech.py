@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from index.names import TITLES, looks_like_name
+from index.names import TITLES, looks_like_name, strip_titles
 from index.people import NOT_PEOPLE, People
 from index.speech_words import REPORT_VERBS, SPEECH_VERBS
 
@@ -43,8 +43,11 @@ _NOT_ROLES = frozenset(
     "house court state federal national supreme foreign defense interior treasury health "
     "homeland security majority minority former late then acting interim".split()
 )
-_NAME_AT_END = re.compile(r"[A-Z][\w'’\-]*(?:[ \t]+[A-Z][\w'’\-]*){1,2}$")
-_NAME_RUN = re.compile(r"((?:(?:[A-Z]\.)+[ \t]+|[A-Z][\w'’]*(?:-[\w'’]+)*\.?[ \t]+){0,3})$")
+# A possessive ends a run: "Fish Tale’s Durett" is Durett of Fish Tale.
+_NAME_AT_END = re.compile(r"(?:[A-Z][\w'’\-]*(?<!['’]s)[ \t]+){1,2}[A-Z][\w'’\-]*$")
+_NAME_RUN = re.compile(
+    r"((?:(?:[A-Z]\.)+[ \t]+|[A-Z][\w'’]*(?:-[\w'’]+)*(?<!['’]s)\.?[ \t]+){0,3})$"
+)
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,7 @@ def attribute(unit: Any, doc: Any, number: int, people: People) -> Speaker | Non
         verbs.insert(0, colon)
     for verb in verbs:
         source = _according_to(verb) if verb.lower_ == "according" else _subject(verb)
-        if source is None:
+        if source is None or _named_thing(verb, source):
             continue
         speaker = _speaker(
             source, unit, people, "according to" if verb.lower_ == "according" else verb.lower_
@@ -123,7 +126,7 @@ def _colon_clause(doc: Any, offset: int) -> Any:
     if colon is None:
         return None
     node = colon.head
-    while node.dep_ not in ("ROOT", "conj", "advcl") and node.head is not node:
+    while node.dep_ not in ("ROOT", "conj", "advcl") and node.head.i != node.i:
         node = node.head
     return node if _subject(node) is not None else None
 
@@ -146,13 +149,12 @@ def _speech_verbs_for(token: Any, doc: Any, unit: Any, nearest: bool = True) -> 
         if _is_speech(node) and not unit.in_quote(node.idx):
             governing = node
             break
-        if node.head is node:
+        if node.head.i == node.i:
             break
         node = node.head
+    skip = governing.i if governing is not None else -1
     others = [
-        t
-        for t in doc
-        if nearest and _is_speech(t) and not unit.in_quote(t.idx) and t is not governing
+        t for t in doc if nearest and _is_speech(t) and not unit.in_quote(t.idx) and t.i != skip
     ]
     # The attribution sits right after a quote ("“…,” Putin said") or right before it.
     others.sort(key=lambda t: abs(t.i - token.i) + (0.5 if t.i < token.i else 0))
@@ -162,8 +164,16 @@ def _speech_verbs_for(token: Any, doc: Any, unit: Any, nearest: bool = True) -> 
     ]
 
 
+def _named_thing(verb: Any, subject: Any) -> bool:
+    """Whether the subject is what a passive naming verb names, not who named it ("Wolverines
+    are described as “solitary”")."""
+    return verb.lower_ in _NAMING_AS and subject.dep_ == "nsubjpass" and subject.head.i == verb.i
+
+
 def _is_speech(token: Any) -> bool:
     low = token.lower_
+    if any(c.dep_ == "neg" for c in token.children):  # "did not respond to …": no words of theirs
+        return False
     if low in ("dismiss", "dismissed", "dismisses"):  # "dismissed the reports as “fake news”"
         return any(c.lower_ == "as" for c in token.children)
     if low in ("point", "points", "pointed"):  # "pointed out that …"
@@ -196,7 +206,7 @@ def _subject(verb: Any) -> Any:
                         return grand
         if node.dep_ == "relcl":
             return node.head
-        if node.dep_ in ("advcl", "conj", "xcomp") and node.head is not node:
+        if node.dep_ in ("advcl", "conj", "xcomp") and node.head.i != node.i:
             node = node.head
             continue
         if _participle_after_comma(node):  # "X emphasized the ties, describing China as …"
@@ -268,9 +278,15 @@ def _speaker(token: Any, unit: Any, people: People, cue: str) -> Speaker | None:
     if not phrase or phrase == PLACEHOLDER:
         return None
     tail = _NAME_AT_END.search(phrase)  # "Frankel's RHONY co-star Ramona Singer"
-    if tail and (people.is_person(tail.group()) or looks_like_name(tail.group())):
+    if tail and (people.is_person(tail.group()) or _full_name(tail.group())):
         return Speaker(people.fullest(tail.group(), at), True, cue)
     return Speaker(phrase, False, cue)
+
+
+def _full_name(words: str) -> bool:
+    """Capitalized words that read as a given name and surname once titles and determiners are
+    dropped ("The FAA" is not one)."""
+    return looks_like_name(words) and len(strip_titles(words).split()) >= 2
 
 
 def _name_mention(token: Any, people: People) -> str:
@@ -280,11 +296,14 @@ def _name_mention(token: Any, people: People) -> str:
     if token.ent_type_ == "PERSON":
         for ent in token.doc.ents:
             if ent.start <= token.i < ent.end:
-                return ent.text
+                owners = [t.i for t in ent if t.i < token.i and t.dep_ == "case"]  # ’s
+                return token.doc[owners[-1] + 1 : ent.end].text if owners else ent.text
     if not token.text[:1].isupper():
         return ""
     before = _NAME_RUN.search(token.doc.text, 0, token.idx)
     run = ((before.group(1) if before else "") + token.text).strip()
+    if re.search(r"\d[ \t]*$", token.doc.text[: token.idx + len(token.text) - len(run)]):
+        return ""  # "247 Sports describes …": a name does not start with a number
     entity = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
     whole = entity is not None and entity.start_char <= token.idx - len(run) + len(token.text)
     if token.ent_type_ in NOT_PEOPLE and (whole or len(run.split()) < 2):
@@ -312,9 +331,11 @@ def _reported_clause(verb: Any) -> tuple[Any, Any] | None:
     holders = [verb, *(c for c in verb.children if c.dep_ == "dobj")]
     for holder in holders:
         for child in holder.children:
-            marked = any(g.dep_ == "mark" and g.lower_ == "that" for g in child.children)
-            if child.dep_ == "ccomp" or (child.dep_ == "acl" and marked):
-                tokens = [t for t in child.subtree if not (t.dep_ == "mark" and t.head is child)]
+            marks = {g.lower_ for g in child.children if g.dep_ == "mark"}
+            if marks & {"if", "whether"}:  # "asked whether …", "would not say if …": a question
+                continue
+            if child.dep_ == "ccomp" or (child.dep_ == "acl" and "that" in marks):
+                tokens = [t for t in child.subtree if t.dep_ != "mark" or t.head.i != child.i]
                 while tokens and (tokens[-1].is_punct or tokens[-1].text in _OPENING_MARKS):
                     tokens.pop()
                 if len(tokens) >= 3 and tokens[0].i > verb.i:

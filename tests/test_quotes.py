@@ -85,7 +85,7 @@ def test_speaker_precision_and_recall_on_the_gold_set(nlp) -> None:
 
     result = score("all")
     assert result["tp"] + result["fn"] >= 200, result  # the set is not empty or truncated
-    assert result["precision"] >= 0.92, result  # measured 0.939 (quotes-v5)
+    assert result["precision"] >= 0.95, result  # measured 0.969 (quotes-v6)
     assert result["recall"] >= 0.85, result  # measured 0.871 (dev .90, test .83, holdout .88)
 
 
@@ -184,6 +184,13 @@ PRONOUN_CASES = {
         "“Good for him,” she said.",
         {"he had regrets": "Bruce Reinhart", "Good for him,": "Ellen Cohen"},
     ),
+    # A quoted nickname inside a name is not part of it.
+    "nickname": (
+        "Baywatch won the newest category, which was voted on by Rotten Tomatoes users. And star "
+        'Dwayne "The Rock" Johnson was all smiles about it on Instagram Sunday. "The movie was '
+        'so bad they had to create another category," he said in a video post.',
+        {"The movie was so bad they had to create another category,": "Dwayne Johnson"},
+    ),
 }
 
 
@@ -194,3 +201,62 @@ def test_he_or_she_is_the_subject_before_and_agrees_in_gender(nlp, case: str) ->
     text, expected = PRONOUN_CASES[case]
     speakers = {q.quote: q.speaker for q in extract_quotes(text, nlp)}
     assert {quote: speakers.get(quote) for quote in expected} == expected
+
+
+# Who is not a named speaker: organisations, the thing a passive verb names, a speech verb
+# that is negated, a question someone was asked. Each "speaker" is (name, named) or None.
+NOT_A_PERSON_CASES = {
+    "organisation with a determiner": (
+        "The FAA said departures at Denver were delayed by half an hour “due to wind.”",
+        {"due to wind.": ("The FAA", False)},
+    ),
+    "heading read as a name": (
+        "How TikTok has responded\n\nTikTok previously said it “has consistently maintained "
+        "that our engineers can be granted access to user data.”",
+        {
+            "has consistently maintained that our engineers can be granted access to user data.": (
+                "TikTok",
+                False,
+            )
+        },
+    ),
+    "passive naming verb": (
+        "Strength of mascot: 8/10. Wolverines are described as “solitary” and “muscular” animals.",
+        {"solitary": None, "muscular": None},
+    ),
+    "negated speech verb": (
+        "Sony’s PlayStation, the other platform where “Stray” is available, did not respond to a "
+        "question about sales.",
+        {"Stray": None},
+    ),
+    "a name does not start with a number": (
+        "Jeffrey Becker-USA Today Sports photographed the game.\n\nPlayer to know: Quentin "
+        "Johnston. 247 Sports describes him as “an incredibly bouncy athlete” who also excelled "
+        "at basketball.",
+        {"an incredibly bouncy athlete": ("247 Sports", False)},
+    ),
+    "a possessive ends a name": (
+        "“Irma came before tourist season,” said Captain Al Durett of the Fish Tale fleet.\n\n"
+        "“Mother Nature hit at the right time of year,” Fish Tale’s Durett said.",
+        {"Mother Nature hit at the right time of year,": ("Al Durett", True)},
+    ),
+    "a question asked is not a statement": (
+        "Senator Jim Jordan declined to say whether the 2020 election was stolen. Reporters "
+        "asked Mayor Ann Lee if she plans to run again.",
+        {"the 2020 election was stolen": None, "she plans to run again": None},
+    ),
+}
+
+
+@pytest.mark.parametrize("case", NOT_A_PERSON_CASES)
+def test_organisations_named_things_and_questions_are_not_a_persons_words(nlp, case: str) -> None:
+    from index.quotes import extract_quotes
+
+    text, expected = NOT_A_PERSON_CASES[case]
+    quotes = extract_quotes(text, nlp)
+    found = {q.quote: (q.speaker, q.named) for q in quotes}
+    for words in (w for w, speaker in expected.items() if speaker is None):
+        assert not [q for q in quotes if words in q.quote], words
+    assert {w: found.get(w) for w, speaker in expected.items() if speaker} == {
+        w: speaker for w, speaker in expected.items() if speaker
+    }
