@@ -66,6 +66,17 @@ def test_roles_active_for_passive() -> None:
     assert_fails(judge("The truck driver's truck hit a tree.", text), "roles", "other way")
 
 
+def test_roles_swapped_around_a_comparison() -> None:
+    text = (
+        "In a head to head contest, 52% of the voters said they would vote for DeSantis over Trump."
+    )
+    assert judge("52% of the voters would vote for DeSantis over Trump.", text).verified
+    claim = (
+        "In a head-to-head contest, 52% of the voters said they would vote for Trump over DeSantis."
+    )
+    assert_fails(judge(claim, text), "roles")
+
+
 def test_roles_who_did_it_in_another_sentence() -> None:
     text = (
         "Chiang Wan-an won the race. He beat Chen Shih-chung, who served as Taiwan’s health "

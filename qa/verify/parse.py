@@ -39,6 +39,7 @@ SPEECH_WORDS = frozenset(
     recounts recounted speak speaks spoke speaking""".split()
 )
 _RELATIVE = frozenset("who which that whose whom".split())
+_COMPARATIVE = frozenset(("over", "than", "against"))
 NB_HYPHEN = "\u2011"
 _NAME_HYPHEN = re.compile(r"\b([A-Z][a-z]{1,8})-([a-z]{1,8})\b")
 
@@ -204,7 +205,17 @@ class Sentence:
             word = child.lower_
             objects = [g for g in child.children if g.dep_ == "pobj"]
             role = "poss" if word == "of" else f"prep:{word}"
-            return [(role, g) for g in objects]
+            # "vote for Trump over DeSantis": the parser hangs the comparison on either noun or
+            # verb; it is the verb's either way.
+            compared = [
+                (f"prep:{c.lower_}", g)
+                for o in objects
+                for c in o.children
+                if c.dep_ == "prep" and c.lower_ in _COMPARATIVE
+                for g in c.children
+                if g.dep_ == "pobj"
+            ]
+            return [(role, g) for g in objects] + compared
         return []
 
     def _inherited_subjects(self, token: Any) -> list[tuple[str, Arg]]:
