@@ -174,9 +174,11 @@ def search_quotes(
     since: int | None = None,
     until: int | None = None,
     limit: int = 1000,
+    offset: int = 0,
 ) -> list[StoredQuote]:
     """Quotes by a speaker (every word of the name a whole word of theirs), about a topic (an
-    FTS5 match on the quote and its sentence), newest first, unknown dates last."""
+    FTS5 match on the quote and its sentence), newest first, unknown dates last; `offset` skips
+    that many (the next page)."""
     where, params = ["1=1"], []
     for word in speaker_words:
         where.append("(' ' || q.speaker_key || ' ') LIKE ? ESCAPE '\\'")
@@ -199,8 +201,9 @@ def search_quotes(
         'SELECT q.article_id, q.speaker, q.named, q.quote, q.direct, q.start, q."end", '
         "q.sentence_start, q.sentence_end, a.published_at, q.cue FROM quotes q "
         f"JOIN articles a ON a.id = q.article_id {join} WHERE {' AND '.join(where)} "
-        "ORDER BY a.published_int IS NULL, a.published_int DESC, q.article_id, q.start LIMIT ?",
-        [*params, limit],
+        "ORDER BY a.published_int IS NULL, a.published_int DESC, q.article_id, q.start "
+        "LIMIT ? OFFSET ?",
+        [*params, limit, offset],
     )
     return [_quote(row) for row in rows]
 

@@ -21,6 +21,9 @@ def quotes(
     since: Annotated[str | None, typer.Option(help="Only articles on/after YYYY-MM-DD.")] = None,
     until: Annotated[str | None, typer.Option(help="Only articles on/before YYYY-MM-DD.")] = None,
     limit: Annotated[int, typer.Option(help="At most this many quotes.", min=1)] = 200,
+    offset: Annotated[
+        int, typer.Option(help="Skip the newest N first (the next page: --offset 200).", min=0)
+    ] = 0,
     data_dir: DataDir = None,
     as_json: JsonFlag = False,
 ) -> None:
@@ -48,6 +51,7 @@ def quotes(
         since=dates.since,
         until=dates.until,
         limit=limit,
+        offset=offset,
     )
     if as_json:
         emit_json([q.to_json() for q in found])

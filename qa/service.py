@@ -306,23 +306,23 @@ class QAService:
         since: str | None = None,
         until: str | None = None,
         limit: int | str | None = None,
+        offset: int | str | None = None,
     ) -> list[StoredQuote]:
         """Stored quotes as `qa quotes` lists them: by a speaker (whole words of the name, case
         and accents ignored), about a topic (FTS5 on the quote and its sentence), from articles
-        published in [since, until], newest first, unknown dates last. Read-only; safe for
-        visitors (values capped: text at max_question_chars, at most MAX_QUOTES quotes)."""
+        published in [since, until], newest first, unknown dates last, the first `offset`
+        skipped (the next page). Read-only; safe for visitors (values capped: text at
+        max_question_chars, at most MAX_QUOTES quotes)."""
         for name, value in (("speaker", speaker), ("about", about)):
             if len(value or "") > self.settings.max_question_chars:
                 raise RequestRefusedError(
                     f"{name} is {len(value):,} characters, over the limit of "
                     f"{self.settings.max_question_chars:,}"
                 )
-        try:
-            wanted = int(limit or DEFAULT_QUOTES)
-        except (TypeError, ValueError, OverflowError) as exc:
-            raise RequestRefusedError(
-                f"limit must be a whole number, not {str(limit)[:20]!r}"
-            ) from exc
+        wanted = _whole_number("limit", limit, DEFAULT_QUOTES)
+        skipped = _whole_number("offset", offset, 0)
+        if skipped < 0:
+            raise RequestRefusedError(f"offset must be 0 or more, not {skipped}")
         try:
             dates = make_filters(since=(since or "")[:40] or None, until=(until or "")[:40] or None)
         except ValueError as exc:
@@ -337,6 +337,7 @@ class QAService:
             since=dates.since,
             until=dates.until,
             limit=max(1, min(wanted, MAX_QUOTES)),
+            offset=min(skipped, 2**62),
         )
 
     def articles_by_id(self, article_ids: Iterable[str]) -> dict[str, Article]:
@@ -347,3 +348,13 @@ class QAService:
         """Delete articles; returns those that existed."""
         self._writable()
         return self.index.delete(list(article_ids))
+
+
+def _whole_number(name: str, value: int | str | None, default: int) -> int:
+    """A visitor's number, or a one-line refusal."""
+    try:
+        return int(value or default)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise RequestRefusedError(
+            f"{name} must be a whole number, not {str(value)[:20]!r}"
+        ) from exc

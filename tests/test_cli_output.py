@@ -163,3 +163,19 @@ def test_sources_group_by_article_and_flag_suspicious_passages(capsys) -> None:
         "    https://example.org/b\n"
         "    ⚠ suspicious: contains text addressed to an AI; treated as data\n"
     )
+
+
+def test_qa_quotes_lists_a_speakers_words_as_json_a_page_at_a_time(built_index) -> None:
+    def listed(*args: str) -> list[dict]:
+        return json.loads(run_qa("quotes", *args, "--json", data_dir=built_index).stdout)
+
+    xi = listed("--speaker", "xi")
+    assert len(xi) >= 3 and {q["speaker"] for q in xi} == {"Xi Jinping"}
+    keys = {"speaker", "named", "quote", "direct", "article_id", "start", "end", "published_at"}
+    assert all(keys <= set(q) for q in xi)
+    assert listed("--speaker", "xi", "--offset", "1", "--limit", "2") == xi[1:3]
+    assert listed("--speaker", "xi", "--offset", str(len(xi))) == []
+    refused = run_qa("quotes", "--offset", "-1", data_dir=built_index, check=False)
+    assert (
+        refused.returncode == 2 and "offset" in refused.stderr and "Traceback" not in refused.stderr
+    )

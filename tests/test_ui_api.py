@@ -69,14 +69,17 @@ def event_id(config: dict, elem_id: str, trigger: str) -> tuple[int, int]:
     raise KeyError(f"no {trigger} event on #{elem_id}")
 
 
-def gradio_event(url: str, fn_index: int, trigger: int, data: list, **kw: Any) -> dict:
+def gradio_event(
+    url: str, fn_index: int, trigger: int, data: list, session: str = "", **kw: Any
+) -> dict:
     """Call an event the way the page does (queue/join, then the SSE stream), as a crafted
-    request could: returns the final message ({"success": bool, "output": {...}})."""
+    request could: returns the final message ({"success": bool, "output": {...}}). Calls
+    with the same `session` share its state, like one open page."""
     import uuid
 
     import httpx
 
-    session = uuid.uuid4().hex[:10]
+    session = session or uuid.uuid4().hex[:10]
     body = {
         "data": data,
         "fn_index": fn_index,

@@ -155,6 +155,7 @@ def test_get_quotes_refuses_bad_values_in_one_line(app_url: str) -> None:
     for params, words in (
         ({"speaker": "xi", "since": "garbage"}, "not a date"),
         ({"limit": "lots"}, "whole number"),
+        ({"offset": "-3"}, "0 or more"),
         ({"about": "x" * 5000}, "over the limit"),
     ):
         reply = httpx.get(app_url + "quotes", params=params, timeout=60)
@@ -174,6 +175,44 @@ def test_quotes_tab_shows_the_person_with_source_cards(app_url: str) -> None:
     assert "2025-01-21" in html
     about = quotes_tab(app_url, "Xi Jinping", "heights")
     assert "new heights" in about and "dear friend" not in about
+
+
+def test_quotes_tab_pages_through_older_quotes(
+    app_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uuid
+
+    from ui import quotes as listing
+    from ui.format import esc
+
+    monkeypatch.setattr(listing, "PAGE_SIZE", 2)  # the app runs in this process
+    config, session = config_of(app_url), uuid.uuid4().hex[:10]
+
+    def press(elem_id: str, data: list) -> list:
+        fn, trigger = event_id(config, elem_id, "click")
+        reply = gradio_event(app_url, fn, trigger, data, session=session)
+        assert reply["success"] is True, reply
+        return reply["output"]["data"]
+
+    said = get_quotes(app_url, speaker="putin")  # everything, newest first
+    assert len(said) > 4
+    asked = ["putin", "", "", ""]
+    html, _, newer, older = press("quotes-show", asked)
+    pages = [html]
+    while older.get("visible"):
+        assert len(pages) < len(said), "paging never ends"
+        html, _, newer, older = press("quotes-older", [*asked, None])
+        assert newer.get("visible") is True
+        pages.append(html)
+    assert len(pages) == -(-len(said) // 2)
+    assert f"Quotes 3–{min(4, len(said))}" in pages[1]
+    assert all("Older quotes follow" in p for p in pages[:-1]) and "Older" not in pages[-1]
+    marked = [re.findall(r'<mark class="quote \w+">(.*?)</mark>', p) for p in pages]
+    assert all(1 <= len(m) <= 2 for m in marked)
+    assert marked[0][0] == esc(said[0]["quote"]) and marked[1][0] == esc(said[2]["quote"])
+    back, _, newer, older = press("quotes-newer", [*asked, None])
+    assert back == pages[-2] and older.get("visible") is True
+    assert get_quotes(app_url, speaker="putin", offset="2", limit="2") == said[2:4]
 
 
 def test_hostile_quote_and_title_are_escaped(app_url: str) -> None:

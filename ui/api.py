@@ -40,14 +40,19 @@ def add_api(service: QAService, scrub: Scrubber) -> None:
         return service.list_articles(search)
 
     def said(
-        speaker: str = "", about: str = "", since: str = "", until: str = "", limit: int = 0
+        speaker: str = "",
+        about: str = "",
+        since: str = "",
+        until: str = "",
+        limit: int = 0,
+        offset: int = 0,
     ) -> list:
         """What people said, like `qa quotes --json` (plus each article's title, outlet and url):
         speaker matches whole words of the name, case and accents ignored; about is a word
         search of the quote and its sentence; since/until YYYY-MM-DD; newest first; limit at
-        most 500."""
+        most 500; offset skips that many (the next page)."""
         try:
-            return quotes.api_quotes(service, speaker, about, since, until, limit)
+            return quotes.api_quotes(service, speaker, about, since, until, limit, offset)
         except Exception as exc:
             raise gr.Error(
                 visitor_message(exc, scrub, "listing /quotes"), print_exception=False
@@ -105,10 +110,15 @@ def add_quotes_route(api: Any, service: QAService, scrub: Scrubber) -> None:
         raise RuntimeError("cannot find the login check of Gradio's /config to guard GET /quotes")
 
     def route(
-        speaker: str = "", about: str = "", since: str = "", until: str = "", limit: str = ""
+        speaker: str = "",
+        about: str = "",
+        since: str = "",
+        until: str = "",
+        limit: str = "",
+        offset: str = "",
     ) -> JSONResponse:
         try:
-            found = quotes.api_quotes(service, speaker, about, since, until, limit)
+            found = quotes.api_quotes(service, speaker, about, since, until, limit, offset)
         except Exception as exc:
             status = 400 if isinstance(exc, RequestRefusedError | ValueError) else 500
             message = visitor_message(exc, scrub, "listing GET /quotes")

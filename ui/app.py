@@ -10,7 +10,7 @@ import gradio as gr
 
 from qa.service import MAX_K, QAService
 from qa.version import version
-from ui import chat, library, quotes
+from ui import chat, library, quotes, quotes_tab
 from ui.api import ADD_CONCURRENCY, ASK_CONCURRENCY, add_api, add_quotes_route
 from ui.format import esc, sources_panel
 from ui.security import Scrubber, check_exposure
@@ -102,7 +102,7 @@ def create_app(service: QAService, scrub: Scrubber | None = None) -> gr.Blocks:
                     gr.Markdown("### Sources")
                     sources = gr.HTML(sources_panel([]), elem_id="sources")
         with gr.Tab("Quotes"):
-            said = _quotes_tab()
+            said = quotes_tab.build()
         with gr.Tab("Library"):
             lib = _library_tab(read_only=settings.read_only)
         gr.HTML(f'<div class="app-footer">article-qa v{esc(version())}</div>', elem_id="app-footer")
@@ -127,47 +127,11 @@ def create_app(service: QAService, scrub: Scrubber | None = None) -> gr.Blocks:
             return header_html(service), rows, gr.Dropdown(choices=service.outlets()), speakers
 
         refreshed = [header, lib["table"], outlets, said["speaker"]]
-        _wire_quotes(service, scrub, said)
+        quotes_tab.wire(service, scrub, said, ASKING)
         _wire_library(service, scrub, lib, refresh, refreshed)
         app.load(refresh, [lib["search"]], refreshed, **PRIVATE)
         add_api(service, scrub)
     return app
-
-
-def _quotes_tab() -> dict[str, Any]:
-    """The Quotes widgets, by name: a person (picked or typed), a topic, dates, the list."""
-    w: dict[str, Any] = {}
-    with gr.Row(equal_height=True):
-        w["speaker"] = gr.Dropdown(
-            [],
-            value=None,
-            label="Person (pick, or type any part of a name)",
-            allow_custom_value=True,
-            filterable=True,
-            scale=3,
-            elem_id="quotes-speaker",
-        )
-        w["about"] = gr.Textbox(
-            label="About (optional)", placeholder="e.g. trade", scale=3, elem_id="quotes-about"
-        )
-        w["since"] = gr.Textbox(label="Since", placeholder="YYYY-MM-DD", scale=1, min_width=110)
-        w["until"] = gr.Textbox(label="Until", placeholder="YYYY-MM-DD", scale=1, min_width=110)
-        w["show"] = gr.Button(
-            "Show quotes", variant="primary", scale=0, min_width=120, elem_id="quotes-show"
-        )
-    w["list"] = gr.HTML(quotes.PICK, elem_id="quotes-list")
-    return w
-
-
-def _wire_quotes(service: QAService, scrub: Scrubber, w: dict[str, Any]) -> None:
-    """Show the quotes when a person is picked, a topic submitted or the button pressed."""
-
-    def show(speaker: str | None, about: str, since: str, until: str) -> str:
-        return quotes.listing_html(service, scrub, speaker, about, since, until)
-
-    inputs = [w["speaker"], w["about"], w["since"], w["until"]]
-    for trigger in (w["show"].click, w["speaker"].input, w["about"].submit):
-        trigger(show, inputs, w["list"], **ASKING)
 
 
 def _library_tab(read_only: bool = False) -> dict[str, Any]:

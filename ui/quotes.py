@@ -25,6 +25,7 @@ PICK = (
     "spoke about: their quotes appear here, newest first.</div>"
 )
 MAX_SPEAKERS = 1000  # names in the menu
+PAGE_SIZE = DEFAULT_QUOTES  # quotes per page of the tab ("Older" shows the next)
 DIRECT_HINT = "Their exact words, in quotation marks in the article."
 REPORTED_HINT = "Reported speech: the article's words for what they said (“X said that …”)."
 UNNAMED_HINT = "The article names no person: the speaker is kept as written."
@@ -141,14 +142,18 @@ def quote_card(group: QuoteGroup, articles: Mapping[str, Article]) -> str:
     )
 
 
-def summary_html(quotes: Sequence[StoredQuote], groups: int, speaker: str, about: str) -> str:
-    """How many quotes were found, by whom, about what."""
+def summary_html(
+    quotes: Sequence[StoredQuote], groups: int, speaker: str, about: str, first: int = 1
+) -> str:
+    """How many quotes were found (which of them, past the first page), by whom, about what."""
     names = list(dict.fromkeys(q.speaker for q in quotes))
     who = f" by {iso(names[0])}" if len(names) == 1 else ""
     if len(names) > 1:
         who = f" by {len(names)} speakers" + (f" matching “{iso(speaker)}”" if speaker else "")
     what = f" about “{iso(about)}”" if about else ""
     count = f"{len(quotes)} quote{'' if len(quotes) == 1 else 's'}"
+    if first > 1:
+        count = f"Quotes {first:,}–{first + len(quotes) - 1:,}"
     shown = (
         f" ({groups} shown: the same words in several articles once)"
         if groups < len(quotes)
@@ -164,27 +169,30 @@ def listing_html(
     about: str | None,
     since: str | None = None,
     until: str | None = None,
-    limit: int = DEFAULT_QUOTES,
-) -> str:
-    """The Quotes tab's result: a summary line and one card per distinct quote."""
+    page: int = 0,
+) -> tuple[str, bool]:
+    """The Quotes tab's result, page `page` (0: the newest PAGE_SIZE): a summary line and one
+    card per distinct quote; and whether an older page follows."""
     speaker, about = (speaker or "").strip(), (about or "").strip()
     if not speaker and not about:
-        return PICK
-    try:
-        found = service.quotes(speaker, about, since, until, limit)
+        return PICK, False
+    skipped = max(page, 0) * PAGE_SIZE
+    try:  # one more than a page: whether an older page exists
+        found = service.quotes(speaker, about, since, until, PAGE_SIZE + 1, skipped)
         articles = service.articles_by_id({q.article_id for q in found})
     except Exception as exc:  # an empty index, a refused value: say so, never a traceback
-        return error_html(visitor_message(exc, scrub, "listing quotes"))
+        return error_html(visitor_message(exc, scrub, "listing quotes")), False
+    older = len(found) > PAGE_SIZE
+    found = found[:PAGE_SIZE]
     if not found:
         who = f" by “{iso(speaker)}”" if speaker else ""
         what = f" about “{iso(about)}”" if about else ""
-        return f'<p class="note">No quotes{who}{what} in the indexed articles.</p>'
+        where = " past this point" if skipped else " in the indexed articles"
+        return f'<p class="note">No quotes{who}{what}{where}.</p>', False
     groups = group_quotes(found)
-    more = ""
-    if len(found) >= limit:
-        more = f'<p class="note">Only the newest {limit} are listed: narrow it with “About”.</p>'
+    more = '<p class="note">Older quotes follow: press “Older”.</p>' if older else ""
     cards = "".join(quote_card(g, articles) for g in groups)
-    return summary_html(found, len(groups), speaker, about) + cards + more
+    return summary_html(found, len(groups), speaker, about, skipped + 1) + cards + more, older
 
 
 def api_quotes(
@@ -194,9 +202,13 @@ def api_quotes(
     since: str = "",
     until: str = "",
     limit: int | str = "",
+    offset: int | str = "",
 ) -> list[dict[str, object]]:
-    """The `qa quotes --json` list for /quotes (each with its article's title and outlet)."""
-    found = service.quotes(speaker or "", about or "", since or None, until or None, limit or None)
+    """The `qa quotes --json` list for /quotes (each with its article's title and outlet),
+    the first `offset` skipped."""
+    found = service.quotes(
+        speaker or "", about or "", since or None, until or None, limit or None, offset or None
+    )
     articles = service.articles_by_id({q.article_id for q in found})
     out = []
     for q in found:
