@@ -136,7 +136,7 @@ class People:
         """Record names (titles dropped); things that are not names are ignored."""
         for name in names:
             clean = strip_titles(_NICKNAME.sub(" ", name))
-            if clean and looks_like_name(clean):
+            if clean and clean not in self.names and looks_like_name(clean):
                 self.names.add(clean)
                 self._mentions = None
                 self._genders = None
