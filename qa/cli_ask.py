@@ -116,12 +116,13 @@ class AskSession:
     def __init__(self, settings: Settings, filters: Any, now: date | None = None) -> None:
         from qa.backends.chat import LLMOptions
         from qa.backends.registry import create_backend
-        from qa.retrieve import Retriever
+        from qa.retrieve import RetrievalConfig, Retriever
 
         self.settings = settings
         self.filters = filters
         self.now = now
-        self.retriever = Retriever(open_index(settings, must_exist=True))
+        index = open_index(settings, must_exist=True)
+        self.retriever = Retriever(index, RetrievalConfig.from_settings(settings))
         options = LLMOptions(
             model=settings.llm_model,
             base_url=settings.llm_base_url,

@@ -63,7 +63,7 @@ def eval_command(
     from qa.backends.registry import create_backend
     from qa.evaluate import evaluate, load_questions
     from qa.progress import ingest_progress
-    from qa.retrieve import Retriever
+    from qa.retrieve import RetrievalConfig, Retriever
 
     if dataset != "realtimeqa":
         err(f"error: unknown dataset {dataset!r} (supported: realtimeqa)")
@@ -88,7 +88,7 @@ def eval_command(
             built = {"ingest_s": round(report.seconds, 1)}
             _write_build(index.data_dir, built)
     plain = _plain_baseline(settings, path, sources) if baseline else None
-    retriever = Retriever(index)
+    retriever = Retriever(index, RetrievalConfig.from_settings(settings))
     answerer = create_backend(settings.backend)
 
     def retrieve(question: str, n: int, clock: str | None):  # noqa: ANN202

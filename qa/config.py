@@ -59,6 +59,13 @@ class Settings(BaseSettings):
     llm_temperature: float = Field(0.0, ge=0.0, le=2.0)
     llm_max_tokens: int = Field(400, ge=16)
     top_k: int = Field(5, ge=1, le=50, description="Passages given to the answer step.")
+    recency_weight: float = Field(
+        0.25,
+        ge=0.0,
+        le=5.0,
+        description="How far newer articles lead equally relevant ones (0: off).",
+    )
+    recency_days: float = Field(90.0, gt=0.0, description="Age (days) at which that lead fades.")
 
     # Limits where input enters (questions, chat history, pasted text, chunks).
     max_question_chars: int = Field(1000, ge=10, description="Longest question accepted.")

@@ -36,6 +36,11 @@ class RetrievalConfig:
     recency_days: float = 90.0
     parallel: bool = True
 
+    @classmethod
+    def from_settings(cls, settings: Any) -> RetrievalConfig:
+        """The defaults with the operator's recency settings (`QA_RECENCY_*`)."""
+        return cls(recency_weight=settings.recency_weight, recency_days=settings.recency_days)
+
 
 @dataclass(frozen=True)
 class Retrieval:

@@ -23,7 +23,7 @@ from qa.backends.registry import BACKENDS, create_backend
 from qa.config import Settings, build_index
 from qa.errors import EmptyIndexError, QAError
 from qa.models import Answer
-from qa.retrieve import Retriever, make_filters
+from qa.retrieve import RetrievalConfig, Retriever, make_filters
 
 MAX_K = 20  # passages a visitor may ask for
 MAX_QUOTES = 500  # quotes one listing may return (the Quotes tab and /quotes)
@@ -108,7 +108,7 @@ class QAService:
     @cached_property
     def retriever(self) -> Retriever:
         """Hybrid retrieval over the index."""
-        return Retriever(self.index)
+        return Retriever(self.index, RetrievalConfig.from_settings(self.settings))
 
     def warm_up(self) -> None:
         """Load the embedder and open the stores now, so the first visitors do not wait on it

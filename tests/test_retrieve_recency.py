@@ -72,3 +72,20 @@ def test_the_default_prior_keeps_relevance_first(tmp_path, embedder) -> None:
     top = Retriever(index).search("Why is the ferry pier being rebuilt?", k=2).passages
     assert top[0].url.endswith("/pier")
     index.close()
+
+
+def test_the_operator_sets_the_prior_or_turns_it_off(tmp_path, embedder, monkeypatch) -> None:
+    from qa.config import Settings
+    from qa.service import QAService
+
+    _stories(tmp_path, embedder).close()
+    for weight, first in (("0.25", "new"), ("0", None)):
+        monkeypatch.setenv("QA_RECENCY_WEIGHT", weight)
+        service = QAService(Settings(_env_file=None, data_dir=tmp_path / "idx"))
+        assert service.retriever.config.recency_weight == float(weight)
+        ranked = _urls(service.retriever)
+        if first:
+            assert ranked[0] == first
+        else:  # off: the same order as a retriever built without the prior
+            assert ranked == _urls(Retriever(service.index, RetrievalConfig(recency_weight=0.0)))
+        service.index.close()
