@@ -165,6 +165,9 @@ def speaker_keys(db: sqlite3.Connection) -> list[str]:
     return [r[0] for r in db.execute("SELECT DISTINCT speaker_key FROM quotes")]
 
 
+_MAX_OFFSET = 2**62  # past any real listing; SQLite integers are 64-bit
+
+
 def search_quotes(
     db: sqlite3.Connection,
     *,
@@ -203,7 +206,7 @@ def search_quotes(
         f"JOIN articles a ON a.id = q.article_id {join} WHERE {' AND '.join(where)} "
         "ORDER BY a.published_int IS NULL, a.published_int DESC, q.article_id, q.start "
         "LIMIT ? OFFSET ?",
-        [*params, limit, offset],
+        [*params, limit, min(offset, _MAX_OFFSET)],
     )
     return [_quote(row) for row in rows]
 

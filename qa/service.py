@@ -337,7 +337,7 @@ class QAService:
             since=dates.since,
             until=dates.until,
             limit=max(1, min(wanted, MAX_QUOTES)),
-            offset=min(skipped, 2**62),
+            offset=skipped,
         )
 
     def articles_by_id(self, article_ids: Iterable[str]) -> dict[str, Article]:

@@ -175,6 +175,7 @@ def test_qa_quotes_lists_a_speakers_words_as_json_a_page_at_a_time(built_index) 
     assert all(keys <= set(q) for q in xi)
     assert listed("--speaker", "xi", "--offset", "1", "--limit", "2") == xi[1:3]
     assert listed("--speaker", "xi", "--offset", str(len(xi))) == []
+    assert listed("--speaker", "xi", "--offset", "9" * 30) == []  # past SQLite's integers
     refused = run_qa("quotes", "--offset", "-1", data_dir=built_index, check=False)
     assert (
         refused.returncode == 2 and "offset" in refused.stderr and "Traceback" not in refused.stderr
