@@ -358,3 +358,72 @@ def test_parties_of_one_relation_must_be_named_together() -> None:
     assert judge("Merkel flew with Macron to Berlin.", text).verified
     other = text.replace("She later", "Scholz later")
     assert_fails(judge("Merkel flew with Macron to Berlin.", other), "together", "Merkel")
+
+
+def test_a_name_in_the_object_phrase_is_stated_with_the_subject() -> None:
+    text = (
+        "Best actor went to Colin Farrell for the dark comedy Banshees, and Everything "
+        "Everywhere star Michelle Yeoh got best actress."
+    )
+    assert judge("Colin Farrell won best actor for Banshees.", text).verified
+    assert_fails(
+        judge("Michelle Yeoh won best actress for Banshees.", text),
+        "together",
+        "Michelle Yeoh",
+    )
+
+
+def test_a_pronoun_joins_the_clause_before_it_not_the_one_after() -> None:
+    text = (
+        "He shines in “Night Watch”, which follows a nurse (Olivia Colman) through one long shift. "
+        "In another film, Idris Elba plays a detective chasing a forger."
+    )
+    assert_fails(
+        judge("Olivia Colman stars alongside Idris Elba in “Night Watch”.", text), "together"
+    )
+
+
+def test_a_number_that_modifies_another_noun_is_not_the_claims() -> None:
+    text = (
+        "The governor arrives fresh from the once-every-four-years convention of her party. "
+        "Some aides think she could stay in office another decade."
+    )
+    assert judge("Some aides think she could stay in office another decade.", text).verified
+    assert_fails(
+        judge("Some aides think she could stay in office another four years.", text),
+        "merged",
+        "convention",
+    )
+
+
+def test_the_same_statement_made_of_another_name() -> None:
+    text = (
+        "Littler also beat Peter Wright in the group stage. Luke Humphries, the top seed, was "
+        "the highest-ranked player that Littler had ever met."
+    )
+    assert judge(
+        "Luke Humphries was the highest-ranked player Littler had ever met.", text
+    ).verified
+    assert_fails(
+        judge("Peter Wright was the highest-ranked player Littler had ever met.", text),
+        "roles",
+        "Luke Humphries",
+    )
+
+
+def test_a_transfer_turned_around() -> None:
+    text = (
+        "The record for most goals in a season, which had belonged to Gerd Müller, passed to "
+        "Robert Lewandowski in May."
+    )
+    assert judge(
+        "The record for most goals in a season passed to Robert Lewandowski from Gerd Müller.",
+        text,
+    ).verified
+    assert_fails(
+        judge(
+            "Gerd Müller took the record for most goals in a season from Robert Lewandowski.", text
+        ),
+        "roles",
+        "Lewandowski",
+    )

@@ -68,6 +68,7 @@ from qa.verify.structure import (
     word_form,
     word_owners,
 )
+from qa.verify.swaps import check_direction, check_other_subject
 from qa.verify.together import check_together
 
 
@@ -341,6 +342,8 @@ CHECKS: tuple[Callable[[Case], Finding | None], ...] = (
     check_speaker_named,
     check_wrong_entity,
     check_roles,
+    check_other_subject,
+    check_direction,
     check_numbers,
     check_negation,
     check_antonyms,

@@ -227,17 +227,31 @@ def number_elsewhere(case: Case, cited: list[tuple[int, Mention]]) -> Finding | 
         same = [(i, m) for i, m in cited if m.value == c.value]
         verbs = [governing_predicate(case.support[i], m.index, steps=2) for i, m in same]
         with_verb = {i for i, s in enumerate(case.support) if frame.pred in s.keys}
-        if not same or not with_verb or any(v is None or v.pred == frame.pred for v in verbs):
+        if not same or not with_verb or any(v is not None and v.pred == frame.pred for v in verbs):
             continue
         if with_verb & {i for i, _ in same}:
             continue
-        verb = case.support[same[0][0]].doc[verbs[0].index].text  # type: ignore[union-attr]
+        # No verb near the cited number: it modifies a noun ("the once-every-five-years congress").
+        i, m = same[0]
+        verb = _holder(case.support[i], m.index, verbs[0])
         return Finding(
             "merged",
             f"the cited text ties {number_phrase(case.claim, c)} to “{verb}”, not to "
             f"“{case.claim.doc[frame.index].text}”",
         )
     return None
+
+
+def _holder(sentence: Sentence, index: int, frame: Frame | None) -> str:
+    """The word a cited number belongs to: its verb, else the noun it modifies."""
+    if frame is not None:
+        return sentence.doc[frame.index].text
+    token = sentence.doc[index]
+    while token.dep_ in ("nummod", "compound", "amod", "npadvmod", "quantmod", "punct") and (
+        token.head.i != token.i
+    ):
+        token = token.head
+    return token.text
 
 
 def respectively(case: Case, cited: list[tuple[int, Mention]]) -> Finding | None:

@@ -181,7 +181,7 @@ class Sentence:
                 roles.append((role, self.arg(filler)))
                 roles.extend((role, self.arg(c)) for c in filler.conjuncts if c.i > filler.i)
         if not any(c.dep_ in ("nsubj", "nsubjpass", "csubj") for c in token.children):
-            roles.extend(self._inherited_subjects(token))
+            roles.extend(self._inherited_subjects(token) or self._compound_subject(token))
         if not roles:
             return None
         pred = self.keys[token.i]
@@ -217,6 +217,20 @@ class Sentence:
             ]
             return [(role, g) for g in objects] + compared
         return []
+
+    def _compound_subject(self, token: Any) -> list[tuple[str, Arg]]:
+        """ "Emily Blunt stars alongside …": the parser reads the verb as a noun with the name
+        as its compound; a root -s word with a preposition and a name before it is that verb."""
+        if token.dep_ != "ROOT" or not token.text.islower() or not token.lower_.endswith("s"):
+            return []
+        if not any(c.dep_ == "prep" for c in token.children):
+            return []
+        named = [
+            c
+            for c in token.children
+            if c.dep_ == "compound" and c.i < token.i and self.keys[c.i] in self.names
+        ]
+        return [("subj", self.arg(named[-1]))] if named else []
 
     def _inherited_subjects(self, token: Any) -> list[tuple[str, Arg]]:
         """ "Iran began striking": striking's subject is began's; conjoined verbs share one
