@@ -103,7 +103,10 @@ def main() -> None:
     parser.add_argument("--half", default="all", choices=["test", "dev", "all"])
     parser.add_argument("--show", action="store_true")
     args = parser.parse_args()
-    data_dir = args.data_dir or Path(tempfile.gettempdir()) / "article-qa-speaker-bench"
+    from index.quotes import VERSION
+
+    # One folder per extractor version: an index built by an older one holds older quotes.
+    data_dir = args.data_dir or Path(tempfile.gettempdir()) / f"article-qa-speaker-bench-{VERSION}"
     print(json.dumps(score(build(data_dir), args.half, args.show)))
 
 

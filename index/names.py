@@ -67,6 +67,15 @@ def tokens(name: str) -> list[str]:
     return [_POSSESSIVE.sub("", w) if w.endswith(owned) else w for w in words if w]
 
 
+# A quoted nickname inside a name: Dwayne "The Rock" Johnson is Dwayne Johnson.
+_NICKNAME = re.compile(r"\s+[\"“‘'][^\"“”‘’']{1,30}[\"”’']\s+")
+
+
+def drop_nickname(name: str) -> str:
+    """The name without a quoted nickname (Gordon H. “Nick” Mueller → Gordon H. Mueller)."""
+    return _NICKNAME.sub(" ", name)
+
+
 def strip_titles(name: str) -> str:
     """The name without leading titles, roles, ages and nationality words."""
     words = tokens(name)

@@ -8,7 +8,14 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
-from index.names import contains_in_order, fold, looks_like_name, strip_titles, tokens
+from index.names import (
+    contains_in_order,
+    drop_nickname,
+    fold,
+    looks_like_name,
+    strip_titles,
+    tokens,
+)
 from index.quote_spans import paragraphs
 from index.speech_words import SPEECH_VERBS
 
@@ -23,8 +30,6 @@ _GENDER = dict.fromkeys(("he", "him", "his", "himself"), "he") | dict.fromkeys(
     ("she", "her", "hers", "herself"), "she"
 )
 _OTHER = {"he": "she", "she": "he"}
-# A quoted nickname inside a name: Dwayne "The Rock" Johnson is Dwayne Johnson.
-_NICKNAME = re.compile(r"\s+[\"“‘'][^\"“”‘’']{1,30}[\"”’']\s+")
 
 
 class People:
@@ -135,7 +140,7 @@ class People:
     def add(self, names: Iterable[str]) -> None:
         """Record names (titles dropped); things that are not names are ignored."""
         for name in names:
-            clean = strip_titles(_NICKNAME.sub(" ", name))
+            clean = strip_titles(drop_nickname(name))
             if clean and clean not in self.names and looks_like_name(clean):
                 self.names.add(clean)
                 self._mentions = None
@@ -159,7 +164,7 @@ class People:
     def fullest(self, mention: str, at: int) -> str:
         """The fullest name holding every word of `mention`; when several people share those
         words ("Kim"), the one named in full most recently before `at`."""
-        short = strip_titles(mention)
+        short = strip_titles(drop_nickname(mention))
         want = _folded_words(short)
         matches = [n for n in self._holding(want) if len(_folded_words(n)) > len(want)]
         if not matches:

@@ -66,6 +66,16 @@ def _paragraph_quotes(
             if _opens(text, i, p_start, p_end):
                 open_at, closer = i, _OPENERS.get(c, "”")
                 continued = carried and i == p_start
+        elif (
+            c == "“"
+            and closer == "”"
+            and _opens(text, i, p_start, p_end)
+            and (cut := _unclosed_end(text, open_at, i))
+        ):
+            # A second opening mark while one is open: the first lost its closing mark.
+            spans.append(_span(text, open_at, None, number, p_start, continued, end=cut))
+            open_at = None
+            continue
         elif c == closer or (closer in _DOUBLE and c in _DOUBLE):
             if closer == "’" and i + 1 < p_end and text[i + 1].isalpha():
                 i += 1  # an apostrophe inside a single-quoted span
@@ -98,6 +108,16 @@ def _opens(text: str, i: int, p_start: int, p_end: int) -> bool:
     if c == "”":  # a curly close used as an opener at the start of a paragraph or after a space
         return (before in _BEFORE_OPEN or i == p_start) and after.isalnum()
     return False
+
+
+def _unclosed_end(text: str, open_at: int, i: int) -> int | None:
+    """Where a quote left open before the opening mark at `i` ends: after its last comma (or
+    ? or !; a stray single mark may follow) before the attribution ("…Theaters,’ said …")."""
+    for j in range(i - 1, open_at + 1, -1):
+        if text[j] in ",?!":
+            after = j + 2 if text[j + 1] in "’'" else j + 1  # the stray mark stays outside
+            return j + 1 if text[after].isspace() else None
+    return None
 
 
 def _closes_straight(text: str, i: int, p_end: int) -> bool:
@@ -139,6 +159,19 @@ def _span(
 
 def _has_words(value: str) -> bool:
     return any(ch.isalnum() for ch in value)
+
+
+_NAME_BEFORE = re.compile(r"(?:\n|[^.!?\s][ \t]+)(?:[A-Z]\.|[A-Z][\w'’-]*)[ \t]\Z")
+_NAME_AFTER = re.compile(r"[ \t][A-Z]\w")
+
+
+def is_nickname(text: str, span: QuoteSpan) -> bool:
+    """A few quoted words inside a name: Gordon H. “Nick” Mueller, Dwayne "The Rock" Johnson."""
+    words = text[span.start : span.end].split()
+    if span.close_mark is None or not 0 < len(words) <= 3 or not words[0][:1].isupper():
+        return False
+    before = text[max(0, span.open_mark - 40) : span.open_mark]
+    return bool(_NAME_BEFORE.search(before) and _NAME_AFTER.match(text, span.close_mark + 1))
 
 
 def is_long(text: str) -> bool:

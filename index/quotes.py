@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from index.people import People
-from index.quote_spans import QuoteSpan, find_quote_spans, is_long, paragraphs
+from index.quote_spans import QuoteSpan, find_quote_spans, is_long, is_nickname, paragraphs
 from index.sentences import split_sentences
 from index.speech import PLACEHOLDER, SPEECH_CUE, Speaker, attribute, reported_clauses
 
-VERSION = "quotes-v6"
+VERSION = "quotes-v7"
 
 
 @dataclass(frozen=True)
@@ -103,6 +103,8 @@ def _attribute(
     last_speaker: dict[int, Speaker] = {}  # paragraph → the last speaker attributed in it
     for unit, doc in zip(units, docs, strict=True):
         for number, span in enumerate(unit.quotes):
+            if is_nickname(text, span):
+                continue
             speaker = attribute(unit, doc, number, people)
             if speaker is None and _standalone(text, span, unit):
                 speaker = _continuation(span, last_speaker)
@@ -222,6 +224,10 @@ def _copy(text: str, start: int, end: int, pieces: list[str], offsets: list[int]
     offsets.extend(range(start, end))
 
 
+# A quote right after a determiner is a title or a name ("The “Campaigns of Courage” opened").
+_NAMING_WORD = re.compile(r"(?:^|\s)(?:the|a|an|its|his|her|their|our)\s*$", re.IGNORECASE)
+
+
 def _standalone(text: str, span: QuoteSpan, unit: Unit) -> bool:
     """A quote that is a statement of its own (it opens its sentence, or is long), not quoted
     words inside someone else's sentence ("the so-called “smart” fridge")."""
@@ -231,6 +237,7 @@ def _standalone(text: str, span: QuoteSpan, unit: Unit) -> bool:
         opens
         or is_long(text[span.start : span.end])
         and not before.rstrip().endswith(("called", "so-called"))
+        and not _NAMING_WORD.search(before)
     )
 
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from index.names import TITLES, looks_like_name, strip_titles
+from index.names import TITLES, drop_nickname, looks_like_name, strip_titles
 from index.people import NOT_PEOPLE, People
 from index.speech_words import REPORT_VERBS, SPEECH_VERBS
 
@@ -44,7 +44,11 @@ _NOT_ROLES = frozenset(
     "homeland security majority minority former late then acting interim".split()
 )
 # A possessive ends a run: "Fish Tale’s Durett" is Durett of Fish Tale.
-_NAME_AT_END = re.compile(r"(?:[A-Z][\w'’\-]*(?<!['’]s)[ \t]+){1,2}[A-Z][\w'’\-]*$")
+_NAME_AT_END = re.compile(
+    r"(?:(?:[A-Z][\w'’\-]*(?<!['’]s)[ \t]+){1,2}"
+    r"|[A-Z][\w'’\-]+[ \t]+[A-Z]\.[ \t]+)"  # or a given name and an initial: Gordon H. Mueller
+    r"[A-Z][\w'’\-]*$"
+)
 _NAME_RUN = re.compile(
     r"((?:(?:[A-Z]\.)+[ \t]+|[A-Z][\w'’]*(?:-[\w'’]+)*(?<!['’]s)\.?[ \t]+){0,3})$"
 )
@@ -274,7 +278,7 @@ def _speaker(token: Any, unit: Any, people: People, cue: str) -> Speaker | None:
         known = people.is_person(name) or token.ent_type_ == "PERSON"
         if looks_like_name(name) and (known or len(name.split()) >= 2):
             return Speaker(name, True, cue)
-    phrase = _phrase(token)
+    phrase = drop_nickname(_phrase(token))
     if not phrase or phrase == PLACEHOLDER:
         return None
     tail = _NAME_AT_END.search(phrase)  # "Frankel's RHONY co-star Ramona Singer"

@@ -85,8 +85,8 @@ def test_speaker_precision_and_recall_on_the_gold_set(nlp) -> None:
 
     result = score("all")
     assert result["tp"] + result["fn"] >= 200, result  # the set is not empty or truncated
-    assert result["precision"] >= 0.95, result  # measured 0.969 (quotes-v6)
-    assert result["recall"] >= 0.85, result  # measured 0.871 (dev .90, test .83, holdout .88)
+    assert result["precision"] >= 0.95, result  # measured 0.976 (quotes-v7)
+    assert result["recall"] >= 0.85, result  # measured 0.884 (dev .90, test .87, holdout .88)
 
 
 def test_gold_labels_point_at_their_text() -> None:
@@ -191,6 +191,18 @@ PRONOUN_CASES = {
         'so bad they had to create another category," he said in a video post.',
         {"The movie was so bad they had to create another category,": "Dwayne Johnson"},
     ),
+    # A quote that lost its closing mark ends before the attribution; the nickname in the
+    # speaker's name (with a middle initial) is neither a quote nor part of the name.
+    "unclosed quote": (
+        "“The opening of ‘Skies of Steel’ will double the size of the gallery since ‘Harbor Days,’ "
+        "said Margaret T. “Peg” Olsen, the museum's director. The “Harbor Days Gallery” opened "
+        "in 2015. “We waited a long time for this.”",
+        {
+            "The opening of ‘Skies of Steel’ will double the size of the gallery since ‘Harbor "
+            "Days,": "Margaret T. Olsen",
+            "We waited a long time for this.": "Margaret T. Olsen",
+        },
+    ),
 }
 
 
@@ -239,6 +251,11 @@ NOT_A_PERSON_CASES = {
         "“Irma came before tourist season,” said Captain Al Durett of the Fish Tale fleet.\n\n"
         "“Mother Nature hit at the right time of year,” Fish Tale’s Durett said.",
         {"Mother Nature hit at the right time of year,": ("Al Durett", True)},
+    ),
+    "a nickname and a title after a determiner": (
+        "“Ticket sales doubled,” said Gordon “Nick” Mueller. The “Campaigns of Courage "
+        "Theaters” opened in 2014.",
+        {"Nick": None, "Campaigns of Courage Theaters": None},
     ),
     "a question asked is not a statement": (
         "Senator Jim Jordan declined to say whether the 2020 election was stolen. Reporters "

@@ -86,6 +86,14 @@ def test_a_speakers_words_on_another_topic_are_not_an_answer(ask) -> None:
     assert ask("What did Putin say about grain?").refused
 
 
+def test_a_compound_topic_word_finds_its_head_in_the_quote(ask) -> None:
+    # "wildfires" asks about fire: Fuchs's "Fire is probably the biggest danger …" answers it
+    result = ask("What did Brian Fuchs warn about wildfires?")
+    assert not result.refused, result.answer
+    assert {c.speaker for c in result.citations} == {"Brian Fuchs"}, result.answer
+    assert "Fire is probably the biggest danger" in result.answer
+
+
 def test_a_speaker_named_earlier_in_the_article_is_not_a_missing_name() -> None:
     from qa.models import Passage, SpokenSpan
     from qa.verify import missing_names

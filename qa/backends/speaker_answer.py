@@ -177,7 +177,13 @@ def _about(statement: Statement, topic: list) -> float:
 
 
 def _same(a: str, b: str) -> bool:
-    return a == b or min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a))
+    """One word's stem begins the other's (trade ~ trading), or ends it as the head of a
+    compound (wildfires ~ fire, healthcare ~ care)."""
+    short, long = sorted((a, b), key=len)
+    if short == long or len(short) >= 4 and long.startswith(short):
+        return True
+    core = short[:-1] if short.endswith("e") else short  # stems drop a final e: wildfir
+    return len(short) >= 4 and len(long) - len(core) >= 4 and long.endswith(core)
 
 
 def _others_only(asked: SpeakerQuestion, passages: list[Passage]) -> str | None:
