@@ -27,7 +27,7 @@ class RetrievalConfig:
     lexical_weight: float = 1.0
     per_article: int = 2
     title_weight: float = 2.0
-    max_df: float = 0.2  # lexical search skips words found in more than 20 % of chunks
+    max_df: float = 0.1  # lexical search skips words found in more than 10 % of chunks
     speaker_weight: float = 1.0  # a speaker question's third list: chunks of their quotes
     # News is read for what is new: a dated article's score is multiplied by
     # 1 + recency_weight · e^(−age / recency_days), its age the days between it and the user's
