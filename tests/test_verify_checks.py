@@ -427,3 +427,10 @@ def test_a_transfer_turned_around() -> None:
         "roles",
         "Lewandowski",
     )
+
+
+def test_a_name_that_opens_the_cited_sentence_is_still_there() -> None:
+    # "Nepal" is no name to the cited sentence's parse (it only opens it), but it is there
+    text = "Nepal and China announced on 8 December 2020 that Mount Everest is 8,848.86 m tall."
+    claim = f'Reported 8 December 2020: "{text}"'
+    assert judge(claim, text, published="2020-12-08").verified

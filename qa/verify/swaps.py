@@ -26,7 +26,7 @@ def check_other_subject(case: Case) -> Finding | None:
     if not subject or len(predicate) < _MIN_PREDICATE:
         return None
     for sentence in case.support:
-        if subject & set(sentence.names):
+        if subject & set(sentence.keys):  # there, if only as a sentence's first word
             continue
         start = _find_in_order(sentence, predicate)
         if start is None:
