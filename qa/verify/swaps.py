@@ -8,9 +8,8 @@ against "the title, which belonged to Musk, ended up passing to Arnault".
 
 from __future__ import annotations
 
-from typing import Any
-
 from qa.verify.case import Case
+from qa.verify.evidence import name_phrase
 from qa.verify.model import Finding
 from qa.verify.parse import Sentence, is_content
 
@@ -37,7 +36,7 @@ def check_other_subject(case: Case) -> Finding | None:
             if sentence.keys[t.i] in sentence.names and sentence.keys[t.i] not in predicate
         ]
         if others:
-            name = _name_run(sentence, others[0])
+            name = name_phrase(sentence, others[0].i)
             return Finding("roles", f"the cited text says this of {name}, not of this name")
     return None
 
@@ -102,15 +101,6 @@ def _find_in_order(sentence: Sentence, wanted: list[str]) -> int | None:
         else:
             return start
     return None
-
-
-def _name_run(sentence: Sentence, token: Any) -> str:
-    """The whole name a name word is part of ("Rob Cross")."""
-    head = token
-    while head.dep_ in ("compound", "flat") and head.head.i != head.i:
-        head = head.head
-    parts = [t for t in head.subtree if t.dep_ in ("compound", "flat") or t.i == head.i]
-    return " ".join(t.text for t in sorted(parts, key=lambda t: t.i))
 
 
 def _ways_of(sentence: Sentence, names: frozenset[str]) -> set[str]:
