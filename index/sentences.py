@@ -7,22 +7,29 @@ import re
 # Closing quotes/brackets may follow the stop; the next sentence starts with a capital, digit or
 # an opening quote. Newlines always end a sentence: news text puts paragraphs on their own lines.
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])|\n")
-_ABBREVIATIONS = frozenset(
+# Chunks and stored parses are cut with this list, and their versions ("sent-v1", the quote
+# extractor's) name it: a word added here would move boundaries in every built index.
+STORED_ABBREVIATIONS = frozenset(
     (
         "mr mrs ms dr prof st jr sr gov sen rep gen lt col sgt capt no vs etc inc corp co ltd "
         "dept jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n e.u a.m p.m d.c fig "
         "approx "
     ).split()
 )
+# Text split at answer time (answers, the passages they cite) is stored nowhere, so it reads
+# with a fuller list: abbreviations that sit inside names and titles, never at a sentence's end.
+ANSWER_ABBREVIATIONS = STORED_ABBREVIATIONS | frozenset("bros rev hon messrs supt mt ft".split())
 
 
-def split_sentences(text: str) -> list[tuple[int, int]]:
+def split_sentences(
+    text: str, abbreviations: frozenset[str] = STORED_ABBREVIATIONS
+) -> list[tuple[int, int]]:
     """Return (start, end) spans of the sentences in `text`, whitespace trimmed."""
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _BOUNDARY.finditer(text):
         end = match.end()
-        if match.group() != "\n" and _is_abbreviation(text, match.start()):
+        if match.group() != "\n" and _is_abbreviation(text, match.start(), abbreviations):
             continue
         _append_trimmed(text, start, end, spans)
         start = end
@@ -30,7 +37,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _is_abbreviation(text: str, stop_at: int) -> bool:
+def _is_abbreviation(text: str, stop_at: int, abbreviations: frozenset[str]) -> bool:
     """True when the full stop at `stop_at` ends an abbreviation or an initial, not a sentence."""
     if text[stop_at] != ".":
         return False
@@ -38,7 +45,7 @@ def _is_abbreviation(text: str, stop_at: int) -> bool:
     if not word:
         return False
     token = word.group(1).lower()
-    return token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha())
+    return token in abbreviations or (len(token) == 1 and token.isalpha())
 
 
 def _append_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:

@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Iterable
 from functools import cache, lru_cache
 
-from index.sentences import split_sentences
+from index.sentences import ANSWER_ABBREVIATIONS, split_sentences
 from qa.citations import STOPWORDS
 from qa.injection_patterns import matches
 from qa.models import Passage
@@ -51,7 +51,7 @@ def _find(text: str) -> tuple[tuple[int, int], ...]:
     hits = [(start, end) for start, end in hits if end > start]
     if not hits:
         return ()
-    sentences = split_sentences(text)
+    sentences = split_sentences(text, ANSWER_ABBREVIATIONS)
     flagged = {i for i, (s, e) in enumerate(sentences) for a, b in hits if s < b and a < e}
     for i in sorted(flagged):
         _carry_on(text, sentences, i, flagged)

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from index.sentences import split_sentences
+from index.sentences import ANSWER_ABBREVIATIONS, split_sentences
 from qa.backends.figures import DIFFERENT_FIGURES, dated_lead_in, disagree, newest_first
 from qa.backends.speaker_answer import (
     Statement,
@@ -259,7 +259,7 @@ def _candidates(passages: list[Passage]) -> list[_Sentence]:
     out: list[_Sentence] = []
     for rank, passage in enumerate(passages):
         injected = find_injections(passage.text)
-        for start, end in split_sentences(passage.text):
+        for start, end in split_sentences(passage.text, ANSWER_ABBREVIATIONS):
             where = (passage.article_id, passage.start + start)
             if where in seen or not _SENTENCE.match(passage.text[start:end]):
                 continue

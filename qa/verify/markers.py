@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from index.sentences import split_sentences
+from index.sentences import ANSWER_ABBREVIATIONS, split_sentences
 
 MARKER = re.compile(r"[ \t]*\[\s*(\d+(?:\s*,\s*\d+)*)\s*\]")
 LEAD_IN = re.compile(
@@ -118,7 +118,9 @@ def _sentence_spans(text: str) -> list[tuple[int, int]]:
             start = offset + line.index(stripped[0])
             spans.append((start, start + len(stripped)))
         else:
-            spans += [(offset + s, offset + e) for s, e in split_sentences(line)]
+            spans += [
+                (offset + s, offset + e) for s, e in split_sentences(line, ANSWER_ABBREVIATIONS)
+            ]
         offset += len(line)
     return spans
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import product
 
-from index.sentences import split_sentences
+from index.sentences import ANSWER_ABBREVIATIONS, split_sentences
 from qa.models import Passage
 from qa.verify.lexical import Term, scores, terms
 
@@ -104,7 +104,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans of a passage, with fragments ("Oh. My. Gawd.") joined to the sentence
     before them."""
     out: list[tuple[int, int]] = []
-    for start, end in split_sentences(text):
+    for start, end in split_sentences(text, ANSWER_ABBREVIATIONS):
         if out and end - start < _TINY:
             out[-1] = (out[-1][0], end)
         else:
