@@ -53,6 +53,22 @@ _NAME_TOKEN = re.compile(r"^(?:[A-Z][\w'’\-]*|(?:[A-Z]\.)+|[A-Z][\w'’\-]*\.(
 _POSSESSIVE = re.compile(r"['’]s?$")
 
 
+def word_starts(text: str, words: str) -> list[int]:
+    """Offsets of non-empty `words` written as whole words, as `re.finditer(r"\\bwords\\b")`."""
+    # A pattern opening with \b gets no literal-prefix search from `re` (it tries every offset):
+    # on a news article this finds the words about ten times faster.
+    bounded = re.compile(rf"\b{re.escape(words)}\b")
+    starts: list[int] = []
+    at = text.find(words) if words else -1
+    while at >= 0:
+        if bounded.match(text, at):
+            starts.append(at)
+            at = text.find(words, at + len(words))
+        else:
+            at = text.find(words, at + 1)
+    return starts
+
+
 def fold(text: str) -> str:
     """Lower case without accents, for matching names ("José" ~ "jose")."""
     decomposed = unicodedata.normalize("NFKD", text)

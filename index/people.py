@@ -15,6 +15,7 @@ from index.names import (
     looks_like_name,
     strip_titles,
     tokens,
+    word_starts,
 )
 from index.quote_spans import paragraphs
 from index.speech_words import SPEECH_VERBS
@@ -49,7 +50,8 @@ class People:
         self._paragraph_starts: list[int] | None = None
         self._sentence_spans: list[tuple[int, int]] | None = None
         self._holders: dict[tuple[str, ...], list[str]] = {}  # folded words → names holding them
-        self._written_at: dict[str, list[int]] = {}  # name → offsets where it is written
+        self._written_at: dict[str, list[int]] = {}  # words → offsets where they are written
+        self._unquoted_at: dict[str, list[int]] = {}  # the same, outside quotations
         self.add(names)
 
     @classmethod
@@ -288,10 +290,7 @@ class People:
                 for form in {name, name.split()[-1], name.split()[0]}:
                     if len(form) < 2:
                         continue
-                    for match in re.finditer(rf"\b{re.escape(form)}\b", self.text):
-                        at = match.start()
-                        if not self._in_quote(at):
-                            found.append((at, self.fullest(form, at)))
+                    found += [(at, self.fullest(form, at)) for at in self._unquoted(form)]
             self._mentions = sorted(found)
         return self._mentions
 
@@ -309,12 +308,22 @@ class People:
 
     def _last_before(self, name: str, at: int) -> int:
         """Where `name` is last written before offset `at` (-1: nowhere)."""
-        if name not in self._written_at:
-            found = re.finditer(rf"\b{re.escape(name)}\b", self.text)
-            self._written_at[name] = [match.start() for match in found]
-        starts = self._written_at[name]
+        starts = self._written(name)
         index = bisect.bisect_left(starts, at)
         return starts[index - 1] if index else -1
+
+    def _written(self, words: str) -> list[int]:
+        """Offsets where `words` are written as whole words (remembered: the mention list is
+        rebuilt whenever a name is added, and the same forms come back each time)."""
+        if words not in self._written_at:
+            self._written_at[words] = word_starts(self.text, words)
+        return self._written_at[words]
+
+    def _unquoted(self, words: str) -> list[int]:
+        """`_written` offsets outside quotations."""
+        if words not in self._unquoted_at:
+            self._unquoted_at[words] = [at for at in self._written(words) if not self._in_quote(at)]
+        return self._unquoted_at[words]
 
 
 def _merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
