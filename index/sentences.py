@@ -17,8 +17,8 @@ STORED_ABBREVIATIONS = frozenset(
     ).split()
 )
 # Text split at answer time (answers, the passages they cite) is stored nowhere, so it reads
-# with a fuller list: abbreviations that sit inside names and titles, never at a sentence's end.
-ANSWER_ABBREVIATIONS = STORED_ABBREVIATIONS | frozenset("bros rev hon messrs supt mt ft".split())
+# with a fuller list: abbreviations that sit inside names and titles, almost never at an end.
+ANSWER_ABBREVIATIONS = STORED_ABBREVIATIONS | frozenset("bros rev hon messrs supt mt".split())
 
 
 def split_sentences(
