@@ -17,6 +17,7 @@ _UNUSED = ("tagger", "attribute_ruler", "lemmatizer", "morphologizer", "senter")
 _loaded: dict[str, Any] = {}
 _lock = threading.Lock()
 _use = threading.Lock()  # one parse at a time: a served app parses uploads and answers at once
+_blas: Any = None  # numpy's BLAS libraries, found on the first parse
 
 
 class MissingModelError(RuntimeError):
@@ -44,7 +45,15 @@ def _load(model: str) -> Any:
             f"the spaCy English pipeline {model!r} is not installed: pip install {hint} "
             "(or set QA_SPACY_MODEL to an installed pipeline such as en_core_web_sm)"
         ) from exc
+    from thinc.api import NumpyOps
+
     nlp = package.load(exclude=list(_UNUSED))
+    # The parser and NER multiply small matrices: numpy's BLAS on one thread gives the same
+    # parses as thinc's bundled blis kernels in two thirds of the CPU time (bench/RESULTS.md).
+    ops = NumpyOps(use_blis=False)
+    for _, component in nlp.pipeline:
+        for layer in component.model.walk():
+            layer.ops = ops
     if not {"parser", "ner"} <= set(nlp.pipe_names):
         raise MissingModelError(f"the spaCy pipeline {model!r} lacks a parser or NER")
     del spacy
@@ -59,13 +68,25 @@ def parse(nlp: Any, texts: list[str], disable: tuple[str, ...] = ()) -> list[Any
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
     docs: list[Any] = [None] * len(texts)
     for turn in _turns(order, texts):  # a long ingest parse lets an answer in between
-        with _use:
+        with _use, _one_blas_thread():
             parsed = nlp.pipe(
                 [texts[i] for i in turn], batch_size=BATCH_SIZE, disable=list(disable)
             )
             for i, doc in zip(turn, parsed, strict=True):
                 docs[i] = doc
     return docs
+
+
+def _one_blas_thread() -> Any:
+    """numpy's BLAS held to one thread while a parse runs (restored after it)."""
+    # A second OpenBLAS thread spins on the other core for these small products: twice the
+    # CPU for the same parse time, taken from the embedding an ingest runs beside the parse.
+    global _blas
+    if _blas is None:
+        from threadpoolctl import ThreadpoolController
+
+        _blas = ThreadpoolController().select(user_api="blas")
+    return _blas.limit(limits=1)
 
 
 def _turns(order: list[int], texts: list[str]) -> list[list[int]]:

