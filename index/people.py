@@ -51,7 +51,6 @@ class People:
         self._sentence_spans: list[tuple[int, int]] | None = None
         self._holders: dict[tuple[str, ...], list[str]] = {}  # folded words → names holding them
         self._written_at: dict[str, list[int]] = {}  # words → offsets where they are written
-        self._unquoted_at: dict[str, list[int]] = {}  # the same, outside quotations
         self.add(names)
 
     @classmethod
@@ -290,7 +289,11 @@ class People:
                 for form in {name, name.split()[-1], name.split()[0]}:
                     if len(form) < 2:
                         continue
-                    found += [(at, self.fullest(form, at)) for at in self._unquoted(form)]
+                    found += [
+                        (at, self.fullest(form, at))
+                        for at in self._written(form)
+                        if not self._in_quote(at)
+                    ]
             self._mentions = sorted(found)
         return self._mentions
 
@@ -318,12 +321,6 @@ class People:
         if words not in self._written_at:
             self._written_at[words] = word_starts(self.text, words)
         return self._written_at[words]
-
-    def _unquoted(self, words: str) -> list[int]:
-        """`_written` offsets outside quotations."""
-        if words not in self._unquoted_at:
-            self._unquoted_at[words] = [at for at in self._written(words) if not self._in_quote(at)]
-        return self._unquoted_at[words]
 
 
 def _merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
