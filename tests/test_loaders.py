@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from index.loaders import QUIZ, load_inputs
+from index.load_records import QUIZ
+from index.loaders import load_inputs
 from index.models import Article, LoadFailure
 
 FIXTURES = Path(__file__).parent / "fixtures" / "loaders"
@@ -440,7 +441,7 @@ def test_unknown_host_says_offline_or_typo(monkeypatch: pytest.MonkeyPatch) -> N
     def no_such_host(*_: object, **__: object) -> None:
         raise socket.gaierror(-2, "Name or service not known")
 
-    monkeypatch.setattr("index.loaders.socket.getaddrinfo", no_such_host)
+    monkeypatch.setattr("index.load_web.socket.getaddrinfo", no_such_host)
     failure = only_failure(load("https://no-such-host.example/story"))
     assert failure.reason == (
         "could not fetch URL: no address found for no-such-host.example (offline, or a typo in "
@@ -484,7 +485,7 @@ def fake_fetch(
         return [(2, 1, 6, "", (address, port))]
 
     monkeypatch.setattr(trafilatura.downloads, "fetch_response", fetch)
-    monkeypatch.setattr("index.loaders.socket.getaddrinfo", resolve)
+    monkeypatch.setattr("index.load_web.socket.getaddrinfo", resolve)
 
 
 def test_url_html_page(monkeypatch: pytest.MonkeyPatch) -> None:
