@@ -10,7 +10,7 @@ from typing import Any
 from index.chunking import has_words
 from index.models import Article, LoadFailure, build_article
 
-Item = Article | LoadFailure
+Item = Article | LoadFailure  # what every loader yields
 
 TEXT_KEYS = ("text", "body", "content", "article")
 TITLE_KEYS = ("title", "headline")

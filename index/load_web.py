@@ -10,10 +10,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from index.chunking import has_words
-from index.load_records import NO_WORDS, authors
-from index.models import Article, LoadFailure, build_article
-
-Item = Article | LoadFailure
+from index.load_records import NO_WORDS, Item, authors
+from index.models import LoadFailure, build_article
 
 _FEED_ROOT = re.compile(r"(?is)\s*(<\?xml[^>]*\?>\s*)?(<!--.*?-->\s*)*<(rss|feed|rdf:rdf)\b")
 _EMAIL_NAME = re.compile(r"^\S+@\S+\s*\((.+)\)$")

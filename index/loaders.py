@@ -11,11 +11,9 @@ from pathlib import Path
 from typing import TextIO
 
 from index.chunking import has_words
-from index.load_records import NO_WORDS, load_json, load_jsonl, record_article
+from index.load_records import NO_WORDS, Item, load_json, load_jsonl, record_article
 from index.load_web import load_feed, load_html, load_url, looks_like_feed
 from index.models import Article, LoadFailure, normalize_url
-
-Item = Article | LoadFailure
 
 TEXT_EXTS = frozenset({".txt", ".md", ".markdown"})
 HTML_EXTS = frozenset({".html", ".htm"})
